@@ -1,1 +1,17 @@
-export {};
+export * from './topics';
+export * from './envelope';
+export * from './registry';
+export * from './validation';
+export * from './factory';
+export * from './events/common';
+export * from './events/retrieval-recorded';
+export * from './events/generation-recorded';
+export * from './events/span-recorded';
+export * from './events/vector-state';
+export * from './events/access';
+export * from './events/generation-correlated';
+export * from './events/citation-detected';
+export * from './events/alert-raised';
+export * from './events/ledger-appended';
+export * from './events/message-dead-lettered';
+export { renderSchemaFiles, schemaFileName } from './schema-files';
