@@ -1,1 +1,3 @@
-export {};
+export * from './pool';
+export * from './migrate';
+export * from './test-database';

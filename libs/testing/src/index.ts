@@ -1,1 +1,3 @@
-export {};
+export * from './env';
+export * from './wait-for';
+export * from './process';

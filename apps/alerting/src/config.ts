@@ -1,0 +1,3 @@
+import { ServiceConfig } from '@cairn/service-kit';
+
+export class AlertingConfig extends ServiceConfig {}

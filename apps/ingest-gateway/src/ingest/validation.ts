@@ -1,0 +1,91 @@
+import { plainToInstance } from 'class-transformer';
+import { registerDecorator, validate, ValidateBy, type ValidationError, type ValidationOptions } from 'class-validator';
+import { ApiError, type FieldError } from '@cairn/service-kit';
+
+const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i;
+
+/** ISO 8601 date-time that names its zone (`Z` or an offset) and is a real instant. */
+export const IsIsoTimestampWithZone = (options?: ValidationOptions) =>
+  ValidateBy(
+    {
+      name: 'isIsoTimestampWithZone',
+      validator: {
+        validate: (value: unknown) =>
+          typeof value === 'string' && ISO_WITH_ZONE.test(value) && !Number.isNaN(Date.parse(value)),
+        defaultMessage: () => 'must be an ISO 8601 timestamp with a zone (e.g. 2026-04-18T14:22:18.015Z)',
+      },
+    },
+    options,
+  );
+
+/** A byte cap on UTF-8 text: content over it is rejected, never truncated. */
+export function MaxUtf8Bytes(max: number, options?: ValidationOptions) {
+  return ValidateBy(
+    {
+      name: 'maxUtf8Bytes',
+      validator: {
+        validate: (value: unknown) => typeof value !== 'string' || Buffer.byteLength(value, 'utf8') <= max,
+        defaultMessage: () => `must be at most ${max} bytes of UTF-8 (oversized content is rejected, not truncated)`,
+      },
+    },
+    options,
+  );
+}
+
+/** A plain JSON object (not an array, not null). */
+export function IsPlainObject(options?: ValidationOptions) {
+  return function (target: object, propertyName: string) {
+    registerDecorator({
+      name: 'isPlainObject',
+      target: target.constructor,
+      propertyName,
+      options,
+      validator: {
+        validate: (value: unknown) => typeof value === 'object' && value !== null && !Array.isArray(value),
+        defaultMessage: () => 'must be a JSON object',
+      },
+    });
+  };
+}
+
+function flatten(errors: readonly ValidationError[], path: string, out: { path: string; message: string }[]): void {
+  for (const error of errors) {
+    const segment = /^\d+$/.test(error.property) ? `[${error.property}]` : `${path ? '.' : ''}${error.property}`;
+    const here = `${path}${segment}`;
+    for (const message of Object.values(error.constraints ?? {})) out.push({ path: here, message });
+    flatten(error.children ?? [], here, out);
+  }
+}
+
+/**
+ * Validates a request body against a DTO class and returns the typed instance, or answers 400
+ * with every problem as `{ index, field, message }`: `index` is the event's position in
+ * `events`, `field` the path inside it (`results[2].content`).
+ */
+export async function validateBody<T extends object>(type: new () => T, body: unknown): Promise<T> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new ApiError(400, 'request body must be a JSON object');
+  }
+  const instance = plainToInstance(type, body);
+  const errors = await validate(instance, { whitelist: true, forbidNonWhitelisted: true, stopAtFirstError: false });
+  if (errors.length === 0) return instance;
+  const problems: { path: string; message: string }[] = [];
+  flatten(errors, '', problems);
+  throw invalid(problems.map(({ path, message }) => toFieldError(path, message)));
+}
+
+export function toFieldError(path: string, message: string): FieldError {
+  const match = /^events\[(\d+)\]\.?(.*)$/.exec(path);
+  if (!match) return { field: path, message: `${path} ${message}` };
+  const field = match[2] || 'event';
+  return { index: Number(match[1]), field, message: `${field} ${message}` };
+}
+
+export function invalid(errors: FieldError[]): ApiError {
+  const first = errors[0];
+  const where = first?.index === undefined ? '' : `events[${first.index}].`;
+  const detail = first
+    ? `invalid batch (nothing was accepted): ${where}${first.message}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ''}`
+    : 'invalid batch';
+  return new ApiError(400, detail, errors);
+}

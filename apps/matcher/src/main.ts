@@ -1,0 +1,8 @@
+import { loadConfig, runMain, startService } from '@cairn/service-kit';
+import { AppModule } from './app.module';
+import { MatcherConfig } from './config';
+
+runMain('matcher', async () => {
+  const config = loadConfig(MatcherConfig);
+  await startService(AppModule.register(config), config, { name: 'matcher', defaultPort: 8082 });
+});

@@ -1,0 +1,120 @@
+import { CompressionTypes, Partitioners, type Kafka, type Producer, type TopicMessages } from 'kafkajs';
+import { topicOf, validateEvent, type CairnEvent } from '@cairn/contracts';
+import { KafkaUnavailableError } from './errors';
+
+export interface PublisherOptions {
+  /** How long `publish` waits for the acknowledgement before giving up with KafkaUnavailableError. */
+  ackTimeoutMs?: number;
+}
+
+interface Pending {
+  events: readonly CairnEvent[];
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Publishes envelopes on their topics, keyed by organization, acknowledged by every in-sync
+ * replica, through an idempotent producer. Concurrent `publish` calls are coalesced: while one
+ * request is in flight the next ones queue and leave together as one batch, which is what lets a
+ * producer limited to one in-flight request (idempotence requires it) keep up with many callers.
+ */
+export class EventPublisher {
+  private readonly producer: Producer;
+  private readonly ackTimeoutMs: number;
+  private queue: Pending[] = [];
+  private sending = false;
+  private connected: Promise<void> | undefined;
+
+  constructor(kafka: Kafka, options: PublisherOptions = {}) {
+    this.ackTimeoutMs = options.ackTimeoutMs ?? 4_000;
+    this.producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
+      retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 1_000 },
+    });
+    this.producer.on(this.producer.events.DISCONNECT, () => {
+      this.connected = undefined;
+    });
+  }
+
+  async connect(): Promise<void> {
+    this.connected ??= this.producer.connect().catch((error: unknown) => {
+      this.connected = undefined;
+      throw error;
+    });
+    return this.connected;
+  }
+
+  /** Resolves once Kafka has acknowledged every event; rejects with KafkaUnavailableError otherwise. */
+  async publish(events: readonly CairnEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    for (const event of events) {
+      const result = validateEvent(event);
+      if (!result.ok) throw new Error(`refusing to publish an invalid event: ${result.error}`);
+    }
+    const acknowledged = new Promise<void>((resolve, reject) => this.queue.push({ events, resolve, reject }));
+    this.drain();
+    return withDeadline(acknowledged, this.ackTimeoutMs);
+  }
+
+  async disconnect(): Promise<void> {
+    await this.producer.disconnect();
+  }
+
+  private drain(): void {
+    if (this.sending || this.queue.length === 0) return;
+    this.sending = true;
+    const batch = this.queue;
+    this.queue = [];
+    void this.send(batch.flatMap((pending) => pending.events))
+      .then(
+        () => batch.forEach((pending) => pending.resolve()),
+        (error: unknown) => batch.forEach((pending) => pending.reject(error)),
+      )
+      .finally(() => {
+        this.sending = false;
+        this.drain();
+      });
+  }
+
+  private async send(events: readonly CairnEvent[]): Promise<void> {
+    await this.connect();
+    const byTopic = new Map<string, TopicMessages>();
+    for (const event of events) {
+      const topic = topicOf(event.type);
+      let entry = byTopic.get(topic);
+      if (!entry) byTopic.set(topic, (entry = { topic, messages: [] }));
+      entry.messages.push({
+        key: event.orgId,
+        value: JSON.stringify(event),
+        headers: { 'cairn-event-type': event.type, 'cairn-event-id': event.id },
+      });
+    }
+    await this.producer.sendBatch({
+      topicMessages: [...byTopic.values()],
+      acks: -1,
+      timeout: this.ackTimeoutMs,
+      compression: CompressionTypes.None,
+    });
+  }
+}
+
+async function withDeadline(promise: Promise<void>, timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new KafkaUnavailableError(`Kafka did not acknowledge the write within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+  });
+  try {
+    await Promise.race([promise, deadline]);
+  } catch (error) {
+    if (error instanceof KafkaUnavailableError) throw error;
+    throw new KafkaUnavailableError(`Kafka refused the write: ${(error as Error).message}`, { cause: error });
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,54 @@
+import type { Kafka } from 'kafkajs';
+import { ALL_TOPICS, DEFAULT_PARTITION_COUNT, Topics, type TopicName } from '@cairn/contracts';
+
+/** Large enough for a retrieval of 200 results × 16 KB, or a correlation carrying them. */
+export const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+
+export interface TopicOptions {
+  partitions?: number;
+  replicationFactor?: number;
+}
+
+function topicConfig(topic: TopicName): { name: string; value: string }[] {
+  const entries = [{ name: 'max.message.bytes', value: String(MAX_MESSAGE_BYTES) }];
+  // The ledger topic is the audit trail's public copy: it is never deleted by retention.
+  if (topic === Topics.ledger) entries.push({ name: 'retention.ms', value: '-1' });
+  return entries;
+}
+
+/**
+ * Creates Cairn's topics that are missing, all with one partition count so an organization's
+ * events land on the same partition number in every topic. Refuses to run against topics that
+ * exist with another partition count, since that silently breaks per-organization ordering.
+ */
+export async function ensureTopics(kafka: Kafka, options: TopicOptions = {}): Promise<void> {
+  const partitions = options.partitions ?? DEFAULT_PARTITION_COUNT;
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing = ALL_TOPICS.filter((topic) => !existing.has(topic));
+    if (missing.length > 0) {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((topic) => ({
+          topic,
+          numPartitions: partitions,
+          replicationFactor: options.replicationFactor ?? -1,
+          configEntries: topicConfig(topic),
+        })),
+      });
+    }
+    const present = ALL_TOPICS.filter((topic) => existing.has(topic));
+    if (present.length > 0) {
+      const metadata = await admin.fetchTopicMetadata({ topics: [...present] });
+      const mismatched = metadata.topics.filter((topic) => topic.partitions.length !== partitions);
+      if (mismatched.length > 0) {
+        const found = mismatched.map((topic) => `${topic.name}=${topic.partitions.length}`).join(', ');
+        throw new Error(`topics must all have ${partitions} partitions; found ${found}`);
+      }
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -1,0 +1,43 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
+import type { Kafka } from 'kafkajs';
+import { createKafka, EventPublisher, parseBrokers } from '@cairn/kafka';
+import { createPool } from '@cairn/pg';
+import type { ServiceConfig } from './config';
+import { HealthController } from './health.controller';
+import { ErrorFilter } from './http-errors';
+import { JsonLogger } from './logger';
+import { Infrastructure, type ServiceOptions } from './infrastructure.service';
+import { KAFKA, PG_POOL, SERVICE_CONFIG, SERVICE_OPTIONS } from './tokens';
+
+/** Postgres, Kafka, the producer, health endpoints and consumer lifecycle for one service. */
+@Module({})
+export class InfrastructureModule {
+  static forRoot(options: ServiceOptions, config: ServiceConfig): DynamicModule {
+    return {
+      module: InfrastructureModule,
+      global: true,
+      imports: [TerminusModule.forRoot({ errorLogStyle: 'json', logger: false })],
+      controllers: [HealthController],
+      providers: [
+        { provide: SERVICE_OPTIONS, useValue: options },
+        { provide: SERVICE_CONFIG, useValue: config },
+        {
+          provide: PG_POOL,
+          useFactory: () =>
+            createPool(config.DATABASE_URL, { applicationName: `cairn-${options.name}`, max: config.PG_POOL_SIZE }),
+        },
+        {
+          provide: KAFKA,
+          useFactory: () =>
+            createKafka({ brokers: parseBrokers(config.KAFKA_BROKERS), clientId: `cairn-${options.name}` }),
+        },
+        { provide: EventPublisher, useFactory: (kafka: Kafka) => new EventPublisher(kafka), inject: [KAFKA] },
+        Infrastructure,
+        { provide: APP_FILTER, useFactory: () => new ErrorFilter(new JsonLogger(options.name, config.LOG_LEVEL)) },
+      ],
+      exports: [SERVICE_OPTIONS, SERVICE_CONFIG, PG_POOL, KAFKA, EventPublisher, Infrastructure],
+    };
+  }
+}
