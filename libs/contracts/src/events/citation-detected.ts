@@ -20,7 +20,8 @@ export const CitationDetectedPayload = Type.Object(
     vectorId: Type.String(),
     retrievalEventId: Type.String(),
     tier: Type.Union([Type.Literal('verbatim'), Type.Literal('ngram')]),
-    score: Type.Number({ minimum: 0, maximum: 1 }),
+    /** On the tier's own scale: verbatim is the share of the vector repeated (0–1], ngram is evidence in nats. */
+    score: Type.Number({ minimum: 0 }),
     spans: Type.Array(CharSpan),
     matcherVersion: Type.String(),
   },
