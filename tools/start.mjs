@@ -84,7 +84,7 @@ async function shutdown(code) {
   );
   if (stackInfo.started.kafka || stackInfo.started.postgres) {
     log('stopping Kafka and Postgres…');
-    await stack.down();
+    await stack.down(stackInfo.started);
   }
   log('stopped');
   process.exit(code);

@@ -1,0 +1,2 @@
+// Integration tests start processes, brokers and consumer groups: they need more than Jest's 5 s.
+jest.setTimeout(180_000);
