@@ -22,6 +22,17 @@ export async function startService(
   const adapter = new FastifyAdapter({ bodyLimit: options.bodyLimit ?? 1024 * 1024, trustProxy: true });
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { logger, bufferLogs: true });
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  // Every Cairn endpoint that takes a body takes JSON; Fastify would otherwise parse text/plain.
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRequest', async (request, reply) => {
+      if (request.method !== 'POST' && request.method !== 'PUT' && request.method !== 'PATCH') return;
+      const type = request.headers['content-type'];
+      if (type !== undefined && !/^application\/([\w.+-]+\+)?json\b/i.test(type)) {
+        await reply.code(415).send({ detail: `unsupported content type "${type}": send application/json` });
+      }
+    });
   const port = config.PORT ?? options.defaultPort;
   await app.listen(port, config.HOST);
   logger.log(`listening on ${config.HOST}:${port}`);

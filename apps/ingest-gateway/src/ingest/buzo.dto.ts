@@ -11,13 +11,12 @@ import {
   IsNumber,
   IsOptional,
   IsString,
-  IsUUID,
   Max,
   MaxLength,
   Min,
   ValidateNested,
 } from 'class-validator';
-import { IsIsoTimestampWithZone, IsPlainObject, MaxUtf8Bytes } from './validation';
+import { IsIsoTimestampWithZone, IsPlainObject, IsUuidShaped, MaxUtf8Bytes } from './validation';
 
 // Field rules of Buzo's ingest API (vendor-notes.md and seeds/buzo-generation-traces.txt).
 
@@ -80,7 +79,7 @@ export class RetrievalEventDto {
   @MaxLength(LIMITS.idChars)
   clientEventId!: string;
 
-  @IsUUID('all')
+  @IsUuidShaped()
   collectionId!: string;
 
   @IsDefined()
@@ -205,7 +204,7 @@ export class GenerationEventDto {
   parentRunId?: string;
 
   @IsOptional()
-  @IsUUID('all')
+  @IsUuidShaped()
   collectionId?: string;
 
   @IsOptional()

@@ -12,7 +12,23 @@ export const IsIsoTimestampWithZone = (options?: ValidationOptions) =>
       validator: {
         validate: (value: unknown) =>
           typeof value === 'string' && ISO_WITH_ZONE.test(value) && !Number.isNaN(Date.parse(value)),
-        defaultMessage: () => 'must be an ISO 8601 timestamp with a zone (e.g. 2026-04-18T14:22:18.015Z)',
+        defaultMessage: (args) =>
+          `${args?.property ?? 'value'} must be an ISO 8601 timestamp with a zone (e.g. 2026-04-18T14:22:18.015Z)`,
+      },
+    },
+    options,
+  );
+
+const UUID_SHAPED = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Any 8-4-4-4-12 hex id: Buzo's own examples use the nil-like `00000000-…-000000000001`, which no UUID version allows. */
+export const IsUuidShaped = (options?: ValidationOptions) =>
+  ValidateBy(
+    {
+      name: 'isUuidShaped',
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && UUID_SHAPED.test(value),
+        defaultMessage: (args) => `${args?.property ?? 'value'} must be a UUID (8-4-4-4-12 hex digits)`,
       },
     },
     options,
@@ -25,7 +41,8 @@ export function MaxUtf8Bytes(max: number, options?: ValidationOptions) {
       name: 'maxUtf8Bytes',
       validator: {
         validate: (value: unknown) => typeof value !== 'string' || Buffer.byteLength(value, 'utf8') <= max,
-        defaultMessage: () => `must be at most ${max} bytes of UTF-8 (oversized content is rejected, not truncated)`,
+        defaultMessage: (args) =>
+          `${args?.property ?? 'value'} must be at most ${max} bytes of UTF-8 (oversized content is rejected, not truncated)`,
       },
     },
     options,
@@ -42,7 +59,7 @@ export function IsPlainObject(options?: ValidationOptions) {
       options,
       validator: {
         validate: (value: unknown) => typeof value === 'object' && value !== null && !Array.isArray(value),
-        defaultMessage: () => 'must be a JSON object',
+        defaultMessage: (args) => `${args?.property ?? 'value'} must be a JSON object`,
       },
     });
   };
@@ -76,16 +93,15 @@ export async function validateBody<T extends object>(type: new () => T, body: un
 
 export function toFieldError(path: string, message: string): FieldError {
   const match = /^events\[(\d+)\]\.?(.*)$/.exec(path);
-  if (!match) return { field: path, message: `${path} ${message}` };
-  const field = match[2] || 'event';
-  return { index: Number(match[1]), field, message: `${field} ${message}` };
+  if (!match) return { field: path, message };
+  return { index: Number(match[1]), field: match[2] || 'event', message };
 }
 
 export function invalid(errors: FieldError[]): ApiError {
   const first = errors[0];
   const where = first?.index === undefined ? '' : `events[${first.index}].`;
   const detail = first
-    ? `invalid batch (nothing was accepted): ${where}${first.message}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ''}`
+    ? `invalid batch (nothing was accepted): ${where}${first.field}: ${first.message}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ''}`
     : 'invalid batch';
   return new ApiError(400, detail, errors);
 }

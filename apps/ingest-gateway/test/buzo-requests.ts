@@ -1,0 +1,67 @@
+import { randomUUID } from 'node:crypto';
+
+export const COLLECTION = '00000000-0000-0000-0000-000000000001';
+
+export function retrievalEvent(overrides: Record<string, unknown> = {}) {
+  return {
+    clientEventId: randomUUID(),
+    collectionId: COLLECTION,
+    query: { text: 'how long is a reset link valid?' },
+    results: [
+      { id: 'vec-1', score: 0.91, content: 'Password reset links expire after 24 hours.' },
+      { id: 'vec-2', score: 0.55 },
+    ],
+    latencyMs: 42,
+    kReturned: 2,
+    timestamp: '2026-04-18T14:22:17.001Z',
+    parentQueryId: 'chain-run-abc',
+    sdk: { lang: 'ts', version: '0.4.0' },
+    ...overrides,
+  };
+}
+
+/** The seed's own example event (seeds/buzo-generation-traces.txt), exactly as written. */
+export const SEED_GENERATION_BODY = `{
+"events": [{
+"clientEventId": "01913e1f-3a40-7b2c-8d4f-bbbb00000001",
+"runId": "chain-run-abc",
+"parentRunId": "chain-run-root",
+"collectionId": "00000000-0000-0000-0000-000000000001",
+"agentId": "support-v3",
+"output": {
+"text": "Your password reset link expires in 24 hours."
+},
+"model": "gpt-4o",
+"promptTokens": 82,
+"completionTokens": 14,
+"latencyMs": 812,
+"timestamp": "2026-04-18T14:22:18.015Z",
+"sdk": { "lang": "ts", "version": "0.4.0" }
+}]
+}`;
+
+export function generationEvent(overrides: Record<string, unknown> = {}) {
+  return {
+    clientEventId: randomUUID(),
+    runId: 'chain-run-abc',
+    output: { text: 'Your password reset link expires in 24 hours.' },
+    latencyMs: 812,
+    timestamp: '2026-04-18T14:22:18.015Z',
+    sdk: { lang: 'python', version: '0.4.0' },
+    ...overrides,
+  };
+}
+
+export async function post(url: string, key: string | undefined, body: unknown, headers: Record<string, string> = {}) {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      ...(key ? { authorization: `Bearer ${key}` } : {}),
+      ...headers,
+    },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: text ? (JSON.parse(text) as unknown) : null };
+}
