@@ -113,13 +113,15 @@ export class BatchConsumer {
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
-      eachBatch: async ({ batch, heartbeat, isRunning, isStale }) => {
+      eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
         const ref = { groupId: options.groupId, topic: batch.topic, partition: batch.partition };
         for (let start = 0; start < batch.messages.length; start += options.maxBatchSize) {
           if (!isRunning() || isStale()) return;
           const chunk = batch.messages.slice(start, start + options.maxBatchSize);
           await this.processChunk(ref, chunk, () => isRunning() && !isStale());
-          const next = (BigInt(chunk[chunk.length - 1]!.offset) + 1n).toString();
+          const last = chunk[chunk.length - 1]!.offset;
+          resolveOffset(last); // the fetch position moves on only once the chunk is applied
+          const next = (BigInt(last) + 1n).toString();
           // A hint only: the offset that counts was committed with the state.
           await consumer
             .commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }])
