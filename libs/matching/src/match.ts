@@ -1,0 +1,85 @@
+import { ngramOptions, resolveMatcherConfig, termSpace, verbatimOptions, type MatcherConfig } from './config';
+import { NgramIndex } from './ngram';
+import { mergeSpans } from './spans';
+import { TokenizedText } from './tokenize';
+import type { Citation, CitationSpan, VectorInput } from './types';
+import { VerbatimIndex } from './verbatim';
+import { Vocabulary } from './vocabulary';
+
+// Working memory reused across calls (matching is synchronous, so calls never interleave).
+const vocabulary = new Vocabulary();
+const outputTokens = new TokenizedText();
+const vectorTokens = new TokenizedText();
+const verbatimIndex = new VerbatimIndex();
+const ngramIndex = new NgramIndex();
+
+/**
+ * Decides which vectors the output used. Returns at most one citation per vector id, in the
+ * order the vectors were given (a repeated id is matched at its first occurrence only).
+ *
+ * Tier 1 (`verbatim`) looks for runs of normalized tokens the output repeats from the vector;
+ * tier 2 (`ngram`), tried only when tier 1 finds none, looks for paraphrase. Pure and
+ * deterministic: the same input always gives the same output.
+ */
+export function matchCitations(
+  output: string,
+  vectors: ReadonlyArray<VectorInput>,
+  config: Partial<MatcherConfig> = {},
+): Citation[] {
+  const settings = resolveMatcherConfig(config);
+  assertInput(output, vectors);
+  vocabulary.trim();
+  outputTokens.tokenize(output, vocabulary, settings.stemming);
+  if (outputTokens.count === 0) return [];
+  const verbatim = verbatimIndex.index(outputTokens, vocabulary, verbatimOptions(settings));
+  let ngram: NgramIndex | undefined;
+  const citations: Citation[] = [];
+  const seen = new Set<string>();
+  for (const vector of vectors) {
+    if (seen.has(vector.id)) continue;
+    seen.add(vector.id);
+    if (vector.content.length === 0) continue;
+    vectorTokens.tokenize(vector.content, vocabulary, settings.stemming);
+    const copied = verbatim.match(vectorTokens);
+    if (copied) {
+      citations.push({
+        vectorId: vector.id,
+        tier: 'verbatim',
+        score: round(copied.vectorShare),
+        spans: toSpans(copied.outputRanges.map((range) => [range.start, range.end - 1] as const)),
+      });
+      continue;
+    }
+    ngram ??= ngramIndex.build(outputTokens, termSpace(vocabulary, settings.stemming), ngramOptions(settings));
+    const match = ngram.score(vectorTokens, termSpace(vocabulary, settings.stemming));
+    if (match) {
+      const tokens = outputTokens.contentTokens;
+      const spans = toSpans(match.passages.map((p) => [tokens[p.first] ?? 0, tokens[p.last] ?? 0] as const));
+      citations.push({ vectorId: vector.id, tier: 'ngram', score: round(match.evidence), spans });
+    }
+  }
+  return citations;
+}
+
+/** Character spans of output token ranges [first, last] (inclusive), sorted and merged. */
+function toSpans(ranges: ReadonlyArray<readonly [number, number]>): CitationSpan[] {
+  return mergeSpans(
+    ranges.map(([first, last]) => ({ start: outputTokens.starts[first] ?? 0, end: outputTokens.ends[last] ?? 0 })),
+  );
+}
+
+/** Scores are rounded so that they print and compare the same everywhere. */
+export function round(value: number): number {
+  return Math.round(value * 1e4) / 1e4;
+}
+
+function assertInput(output: unknown, vectors: unknown): void {
+  if (typeof output !== 'string') throw new TypeError('output must be a string');
+  if (!Array.isArray(vectors)) throw new TypeError('vectors must be an array');
+  vectors.forEach((vector: unknown, index) => {
+    if (typeof vector !== 'object' || vector === null) throw new TypeError(`vectors[${index}] must be an object`);
+    const { id, content } = vector as { id?: unknown; content?: unknown };
+    if (typeof id !== 'string') throw new TypeError(`vectors[${index}].id must be a string`);
+    if (typeof content !== 'string') throw new TypeError(`vectors[${index}].content must be a string`);
+  });
+}
