@@ -9,6 +9,7 @@ import { gatewayMigrations } from './migrations';
 import { OpenApiController } from './openapi/openapi.controller';
 import { QuarantineController } from './quarantine/quarantine.controller';
 import { QuarantineService } from './quarantine/quarantine.service';
+import { VendorsController } from './vendors/vendors.controller';
 
 @Module({})
 export class AppModule {
@@ -22,7 +23,7 @@ export class AppModule {
         ),
         AccessModule.forRoot(),
       ],
-      controllers: [BuzoController, QuarantineController, OpenApiController],
+      controllers: [BuzoController, VendorsController, QuarantineController, OpenApiController],
       providers: [EventIntake, QuarantineService, { provide: APP_INTERCEPTOR, useClass: RateLimitInterceptor }],
     };
   }

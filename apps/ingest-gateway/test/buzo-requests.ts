@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { request } from 'node:http';
 
 export const COLLECTION = '00000000-0000-0000-0000-000000000001';
 
@@ -64,4 +65,32 @@ export async function post(url: string, key: string | undefined, body: unknown, 
   });
   const text = await response.text();
   return { status: response.status, headers: response.headers, body: text ? (JSON.parse(text) as unknown) : null };
+}
+
+/**
+ * Announces a body larger than the server accepts. The server answers 413 from the
+ * Content-Length alone, so the body is never sent (sending it would race the server closing the
+ * socket); the request is dropped once the answer is in.
+ */
+export function postOversized(url: string, key: string, bytes: number): Promise<{ status: number; body: unknown }> {
+  return new Promise((resolve, reject) => {
+    let answered = false;
+    const req = request(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}`, 'content-length': bytes },
+    });
+    req.on('response', (response) => {
+      answered = true;
+      let text = '';
+      response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      response.on('end', () => {
+        resolve({ status: response.statusCode ?? 0, body: JSON.parse(text) as unknown });
+        req.destroy();
+      });
+    });
+    req.on('error', (error) => {
+      if (!answered) reject(error);
+    });
+    req.flushHeaders();
+  });
 }

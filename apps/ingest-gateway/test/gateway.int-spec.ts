@@ -11,7 +11,7 @@ import {
   type RunningService,
   type TestOrganization,
 } from '@cairn/testing';
-import { generationEvent, post, retrievalEvent, SEED_GENERATION_BODY } from './buzo-requests';
+import { generationEvent, post, postOversized, retrievalEvent, SEED_GENERATION_BODY } from './buzo-requests';
 
 const big = (bytes: number) => 'x'.repeat(bytes);
 
@@ -189,9 +189,7 @@ describe('ingest gateway (Buzo-compatible) against real Kafka and Postgres', () 
       body: 'hello',
     });
     expect(wrongType.status).toBe(415);
-    const huge = await post(`${gateway.url}/v1/generation-traces`, org.keys.all, {
-      events: [{ pad: big(17 * 1024 * 1024) }],
-    });
+    const huge = await postOversized(`${gateway.url}/v1/generation-traces`, org.keys.all!, 17 * 1024 * 1024);
     expect(huge.status).toBe(413);
     expect(huge.body).toEqual({ detail: expect.any(String) as string });
   });
