@@ -27,6 +27,8 @@ export default tseslint.config(
           depConstraints: [
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
+            // Integration suites of a lib that need the shared test helpers live in a project of their own.
+            { sourceTag: 'type:test', onlyDependOnLibsWithTags: ['type:lib'] },
             {
               sourceTag: 'runtime:pure',
               onlyDependOnLibsWithTags: ['runtime:pure'],

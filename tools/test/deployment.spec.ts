@@ -27,16 +27,14 @@ describe('docker-compose.yml', () => {
   });
 
   it('passes `docker compose config` where the compose plugin exists', () => {
-    const probe = spawnSync('docker', ['compose', 'version'], { encoding: 'utf8' });
-    if (probe.status !== 0) {
-      expect(probe.status).not.toBe(0); // no compose plugin here: the parse checks above stand alone
-      return;
-    }
-    const result = spawnSync('docker', ['compose', '-f', path.join(root, 'docker-compose.yml'), 'config', '-q'], {
-      encoding: 'utf8',
-    });
-    expect(result.stderr).toBe('');
-    expect(result.status).toBe(0);
+    // Without the compose plugin (as on the CI machine) the parse checks above stand alone.
+    const hasCompose = spawnSync('docker', ['compose', 'version'], { encoding: 'utf8' }).status === 0;
+    const result = hasCompose
+      ? spawnSync('docker', ['compose', '-f', path.join(root, 'docker-compose.yml'), 'config', '-q'], {
+          encoding: 'utf8',
+        })
+      : { status: 0, stderr: '' };
+    expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });
   });
 });
 

@@ -3,6 +3,7 @@ import { createKafka, EventPublisher } from '@cairn/kafka';
 import { createPool, type Pool } from '@cairn/pg';
 import {
   createTestOrganization,
+  startGroupAtEnd,
   startService,
   testEnvironment,
   TopicReader,
@@ -23,7 +24,6 @@ import {
   header,
   Receiver,
   retrievalServing,
-  startGroupAtEnd,
   vectorDecision,
 } from './harness';
 

@@ -168,24 +168,6 @@ export const header = (request: ReceivedRequest, name: string): string => {
   return value;
 };
 
-/** Commits a new group's offsets at the topics' current end, so it reads only what comes next. */
-export async function startGroupAtEnd(kafka: Kafka, groupId: string, topics: readonly TopicName[]): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    for (const topic of topics) {
-      const offsets = await admin.fetchTopicOffsets(topic);
-      await admin.setOffsets({
-        groupId,
-        topic,
-        partitions: offsets.map(({ partition, high }) => ({ partition, offset: high })),
-      });
-    }
-  } finally {
-    await admin.disconnect();
-  }
-}
-
 export async function deleteGroups(kafka: Kafka, groupIds: string[]): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();

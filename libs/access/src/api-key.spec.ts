@@ -1,4 +1,4 @@
-import { generateApiKey, hashApiKey, keyMatches, keyPrefix, parseScopes, presentedKey } from '@cairn/access';
+import { generateApiKey, hashApiKey, keyMatches, keyPrefix, parseScopes, presentedKey } from './api-key';
 
 describe('API keys', () => {
   it('generates keys whose prefix and hash are derived from the key', () => {

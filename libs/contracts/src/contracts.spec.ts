@@ -9,7 +9,7 @@ import {
   validateEvent,
   type EventOf,
   type EventType,
-} from '@cairn/contracts';
+} from './index';
 
 const at = '2026-04-18T14:22:18.015Z';
 const envelope = { orgId: 'org-1', occurredAt: at, recordedAt: at };

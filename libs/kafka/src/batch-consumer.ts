@@ -17,7 +17,12 @@ export interface BatchContext {
   /** The transaction the consumer's offsets are stored in: write all state through it. */
   client: PoolClient;
   /** Queues events that are published, and acknowledged, before the transaction commits. */
-  publish(...events: CairnEvent[]): void;
+  publish: (...events: CairnEvent[]) => void;
+  /**
+   * Dead-letters one event of this batch at once, with `reason`, instead of applying it: for an event
+   * the handler can tell will never apply. The rest of the batch goes on; nothing is retried.
+   */
+  deadLetter(consumed: ConsumedEvent, reason: string): void;
   now: Date;
 }
 
@@ -113,20 +118,22 @@ export class BatchConsumer {
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
-      eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
+      eachBatch: async (payload) => {
+        const { batch } = payload;
+        const stillOwned = () => payload.isRunning() && !payload.isStale();
         const ref = { groupId: options.groupId, topic: batch.topic, partition: batch.partition };
         for (let start = 0; start < batch.messages.length; start += options.maxBatchSize) {
-          if (!isRunning() || isStale()) return;
+          if (!stillOwned()) return;
           const chunk = batch.messages.slice(start, start + options.maxBatchSize);
-          await this.processChunk(ref, chunk, () => isRunning() && !isStale());
+          await this.processChunk(ref, chunk, stillOwned);
           const last = chunk[chunk.length - 1]!.offset;
-          resolveOffset(last); // the fetch position moves on only once the chunk is applied
+          payload.resolveOffset(last); // the fetch position moves on only once the chunk is applied
           const next = (BigInt(last) + 1n).toString();
           // A hint only: the offset that counts was committed with the state.
           await consumer
             .commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }])
             .catch((error: unknown) => options.observer?.error?.('could not commit offsets to Kafka', error));
-          await heartbeat();
+          await payload.heartbeat();
         }
       },
     });
@@ -198,6 +205,7 @@ export class BatchConsumer {
       const now = clock();
       const outgoing: CairnEvent[] = [];
       const valid: ConsumedEvent[] = [];
+      const validMessages = new Map<string, KafkaMessage>();
       for (const { message, result } of fresh) {
         const origin = { ...ref, message };
         const reason = deadLetter ?? (result.ok ? undefined : { message: result.error, attempts: 1 });
@@ -206,10 +214,25 @@ export class BatchConsumer {
           observer?.deadLettered?.(ref.topic, reason.message);
         } else if (result.ok) {
           valid.push({ event: result.event, topic: ref.topic, partition: ref.partition, offset: message.offset });
+          validMessages.set(message.offset, message);
         }
       }
       if (valid.length > 0) {
-        await handler(valid, { client, now, publish: (...events) => void outgoing.push(...events) });
+        await handler(valid, {
+          client,
+          now,
+          publish: (...events) => void outgoing.push(...events),
+          deadLetter: (consumed, reason) => {
+            const message = validMessages.get(consumed.offset);
+            if (message === undefined || consumed.topic !== ref.topic || consumed.partition !== ref.partition) {
+              throw new Error(
+                `deadLetter: ${consumed.topic}:${consumed.partition}@${consumed.offset} is not in this batch`,
+              );
+            }
+            outgoing.push(deadLetterEvent({ ...ref, message }, reason, 1, now));
+            observer?.deadLettered?.(ref.topic, reason);
+          },
+        });
       }
       await publisher.publish(outgoing);
       await storeNextOffset(client, schema, ref, BigInt(fresh[fresh.length - 1]!.message.offset) + 1n);

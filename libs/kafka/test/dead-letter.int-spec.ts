@@ -1,7 +1,7 @@
 import { createEvent, deterministicId, Topics, type CairnEvent } from '@cairn/contracts';
 import { BatchConsumer, consumerOffsetsMigration, createKafka, ensureTopics, EventPublisher } from '@cairn/kafka';
 import { createPool, dropSchemas, migrate, type Pool } from '@cairn/pg';
-import { testEnvironment, TopicReader, uniqueName, waitFor } from '@cairn/testing';
+import { startGroupAtEnd, testEnvironment, TopicReader, uniqueName, waitFor } from '@cairn/testing';
 
 describe('dead letters against real Kafka and Postgres', () => {
   const env = testEnvironment();
@@ -36,6 +36,7 @@ describe('dead letters against real Kafka and Postgres', () => {
     await ensureTopics(kafka);
     await publisher.connect();
     dlq = await new TopicReader([Topics.dlq], (event) => event.orgId === orgId).start();
+    await startGroupAtEnd(kafka, groupId, [Topics.ingest]);
     consumer = new BatchConsumer({
       kafka,
       pool,
@@ -88,7 +89,7 @@ describe('dead letters against real Kafka and Postgres', () => {
       attempts: 3,
       valueEncoding: 'utf8',
     });
-    expect(JSON.parse(poisoned!.type === 'message.dead-lettered.v1' ? poisoned!.payload.value : '{}')).toMatchObject({
+    expect(JSON.parse(poisoned?.type === 'message.dead-lettered.v1' ? poisoned.payload.value : '{}')).toMatchObject({
       id: poison.id,
     });
     const garbled = byError('not JSON');

@@ -1,4 +1,4 @@
-import { assertIdentifier, assertTestDatabase, databaseName } from '@cairn/pg';
+import { assertIdentifier, assertTestDatabase, databaseName } from './index';
 
 describe('test database guard', () => {
   it('reads the database name from a URL', () => {

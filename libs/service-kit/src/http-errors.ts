@@ -80,7 +80,13 @@ export class ErrorFilter implements ExceptionFilter {
         typeof response === 'string' ? response : ((response as { message?: unknown }).message ?? exception.message);
       return {
         status: exception.getStatus(),
-        body: { detail: Array.isArray(message) ? message.join('; ') : String(message) },
+        body: {
+          detail: Array.isArray(message)
+            ? message.join('; ')
+            : typeof message === 'string'
+              ? message
+              : JSON.stringify(message),
+        },
         headers: {},
       };
     }

@@ -1,13 +1,14 @@
-import type { Consumer } from 'kafkajs';
+import type { Consumer, Kafka } from 'kafkajs';
 import { decodeEvent, type CairnEvent, type TopicName } from '@cairn/contracts';
 import { createKafka } from '@cairn/kafka';
 import { testEnvironment, uniqueName } from './env';
 import { waitFor } from './wait-for';
 
 /**
- * Reads topics from the beginning into memory with its own consumer group, keeping only the
- * events a test cares about (usually its own organizations), so tests can assert on what was
- * published without sleeping.
+ * Reads topics into memory with its own consumer group, keeping only the events a test cares
+ * about (usually its own organizations), so tests can assert on what was published without
+ * sleeping. It starts at the topics' end as of `start()`: a shared broker's backlog is skipped,
+ * and nothing published after `start()` is missed.
  */
 export class TopicReader {
   readonly events: CairnEvent[] = [];
@@ -20,16 +21,17 @@ export class TopicReader {
 
   async start(): Promise<this> {
     const { kafkaBrokers } = testEnvironment();
-    this.consumer = createKafka({ brokers: kafkaBrokers, clientId: 'test-reader' }).consumer({
-      groupId: uniqueName('reader'),
-      maxWaitTimeInMs: 100,
-    });
+    const kafka = createKafka({ brokers: kafkaBrokers, clientId: 'test-reader' });
+    const groupId = uniqueName('reader');
+    await startGroupAtEnd(kafka, groupId, this.topics);
+    this.consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: [...this.topics], fromBeginning: true });
     await this.consumer.run({
-      eachMessage: async ({ message }) => {
+      eachMessage: ({ message }) => {
         const decoded = decodeEvent(message.value);
         if (decoded.ok && this.keep(decoded.event)) this.events.push(decoded.event);
+        return Promise.resolve();
       },
     });
     return this;
@@ -48,5 +50,23 @@ export class TopicReader {
 
   async stop(): Promise<void> {
     await this.consumer?.disconnect();
+  }
+}
+
+/** Commits a new consumer group's offsets at the topics' current end, before any member joins. */
+export async function startGroupAtEnd(kafka: Kafka, groupId: string, topics: readonly string[]): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    for (const topic of topics) {
+      const offsets = await admin.fetchTopicOffsets(topic);
+      await admin.setOffsets({
+        groupId,
+        topic,
+        partitions: offsets.map(({ partition, high }) => ({ partition, offset: high })),
+      });
+    }
+  } finally {
+    await admin.disconnect();
   }
 }

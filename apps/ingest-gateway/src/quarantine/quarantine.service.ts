@@ -45,23 +45,22 @@ export class QuarantineService {
   async change(principal: Principal, action: VectorAction, change: VectorStateChangeDto): Promise<number> {
     const now = new Date();
     const vectorIds = [...new Set(change.vectorIds)];
-    const events = vectorIds.map(
-      (vectorId) =>
-        createEvent(
-          {
-            id: randomEventId(),
-            type: VECTOR_ACTIONS[action].type,
-            orgId: principal.orgId,
-            occurredAt: now.toISOString(),
-            payload: {
-              collectionId: change.collectionId,
-              vectorId,
-              ...(change.reason === undefined ? {} : { reason: change.reason }),
-              actor: principal.prefix,
-            },
+    const events: VectorStateEvent[] = vectorIds.map((vectorId) =>
+      createEvent<VectorStateEvent['type']>(
+        {
+          id: randomEventId(),
+          type: VECTOR_ACTIONS[action].type,
+          orgId: principal.orgId,
+          occurredAt: now.toISOString(),
+          payload: {
+            collectionId: change.collectionId,
+            vectorId,
+            ...(change.reason === undefined ? {} : { reason: change.reason }),
+            actor: principal.prefix,
           },
-          now,
-        ) as VectorStateEvent,
+        },
+        now,
+      ),
     );
     await this.publisher.publish(events);
     return events.length;
