@@ -32,7 +32,8 @@ export class EventPublisher {
       idempotent: true,
       maxInFlightRequests: 1,
       createPartitioner: Partitioners.DefaultPartitioner,
-      retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 1_000 },
+      // Bounded so a stuck request frees the queue; callers' deadline (`ackTimeoutMs`) is the real limit.
+      retry: { retries: 10, initialRetryTime: 100, maxRetryTime: 1_000 },
     });
     this.producer.on(this.producer.events.DISCONNECT, () => {
       this.connected = undefined;

@@ -1,4 +1,4 @@
-import type { Kafka } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 import { ALL_TOPICS, DEFAULT_PARTITION_COUNT, Topics, type TopicName } from '@cairn/contracts';
 
 /** Large enough for a retrieval of 200 results × 16 KB, or a correlation carrying them. */
@@ -38,6 +38,7 @@ export async function ensureTopics(kafka: Kafka, options: TopicOptions = {}): Pr
           configEntries: topicConfig(topic),
         })),
       });
+      await waitForLeaders(admin, missing);
     }
     const present = ALL_TOPICS.filter((topic) => existing.has(topic));
     if (present.length > 0) {
@@ -50,5 +51,21 @@ export async function ensureTopics(kafka: Kafka, options: TopicOptions = {}): Pr
     }
   } finally {
     await admin.disconnect();
+  }
+}
+
+/**
+ * A freshly created topic answers "not the leader" until every partition's leader is known to
+ * the broker's metadata; producing before then fails. Wait for it (bounded), so callers can
+ * publish as soon as `ensureTopics` returns.
+ */
+async function waitForLeaders(admin: Admin, topics: readonly string[], timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { topics: metadata } = await admin.fetchTopicMetadata({ topics: [...topics] });
+    const leaderless = metadata.flatMap((topic) => topic.partitions.filter((partition) => partition.leader < 0));
+    if (leaderless.length === 0) return;
+    if (Date.now() > deadline) throw new Error(`${leaderless.length} new partitions still have no leader`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

@@ -16,7 +16,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { IsIsoTimestampWithZone, IsPlainObject, IsUuidShaped, MaxUtf8Bytes } from './validation';
+import { AreRetrievedVectors, IsIsoTimestampWithZone, IsPlainObject, IsUuidShaped, MaxUtf8Bytes } from './validation';
 
 // Field rules of Buzo's ingest API (vendor-notes.md and seeds/buzo-generation-traces.txt).
 
@@ -58,18 +58,10 @@ export class QueryDto {
   embedding?: number[];
 }
 
-export class ResultDto {
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(256)
-  id!: string;
-
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  score!: number;
-
-  @IsOptional()
-  @IsString()
-  @MaxUtf8Bytes(LIMITS.contentBytes)
+/** One retrieved vector; validated by `AreRetrievedVectors` (see validation.ts for why not a nested DTO). */
+export interface ResultDto {
+  id: string;
+  score: number;
   content?: string;
 }
 
@@ -90,8 +82,7 @@ export class RetrievalEventDto {
 
   @IsArray()
   @ArrayMaxSize(LIMITS.results)
-  @ValidateNested({ each: true })
-  @Type(() => ResultDto)
+  @AreRetrievedVectors(LIMITS.contentBytes)
   results!: ResultDto[];
 
   @IsInt()
