@@ -29,7 +29,10 @@ export interface BatchContext {
 export type BatchHandler = (events: readonly ConsumedEvent[], context: BatchContext) => Promise<void>;
 
 export interface ConsumerObserver {
+  /** A chunk of `count` messages is done (applied, skipped as seen, or dead-lettered) and its offset stored. */
   batchApplied?(topic: string, partition: number, count: number, durationMs: number): void;
+  /** The handler returned for `count` events, after `durationMs` (inside the transaction, before it commits). */
+  handled?(topic: string, count: number, durationMs: number): void;
   deadLettered?(topic: string, reason: string): void;
   error?(message: string, error: unknown): void;
 }
@@ -218,6 +221,7 @@ export class BatchConsumer {
         }
       }
       if (valid.length > 0) {
+        const handlerStarted = Date.now();
         await handler(valid, {
           client,
           now,
@@ -233,6 +237,7 @@ export class BatchConsumer {
             observer?.deadLettered?.(ref.topic, reason);
           },
         });
+        observer?.handled?.(ref.topic, valid.length, Date.now() - handlerStarted);
       }
       await publisher.publish(outgoing);
       await storeNextOffset(client, schema, ref, BigInt(fresh[fresh.length - 1]!.message.offset) + 1n);

@@ -5,6 +5,15 @@ import { KafkaUnavailableError } from './errors';
 export interface PublisherOptions {
   /** How long `publish` waits for the acknowledgement before giving up with KafkaUnavailableError. */
   ackTimeoutMs?: number;
+  /** Told about every acknowledged write and every refused one (metrics); must not throw. */
+  observer?: PublisherObserver;
+}
+
+export interface PublisherObserver {
+  /** `count` events on `topic` were acknowledged by Kafka, `durationMs` after the request left. */
+  published?(topic: string, count: number, durationMs: number): void;
+  /** A request of `count` events failed (Kafka refused it or was unreachable). */
+  failed?(count: number, error: unknown): void;
 }
 
 interface Pending {
@@ -22,12 +31,14 @@ interface Pending {
 export class EventPublisher {
   private readonly producer: Producer;
   private readonly ackTimeoutMs: number;
+  private readonly observer: PublisherObserver | undefined;
   private queue: Pending[] = [];
   private sending = false;
   private connected: Promise<void> | undefined;
 
   constructor(kafka: Kafka, options: PublisherOptions = {}) {
     this.ackTimeoutMs = options.ackTimeoutMs ?? 4_000;
+    this.observer = options.observer;
     this.producer = kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
@@ -93,12 +104,31 @@ export class EventPublisher {
         headers: { 'cairn-event-type': event.type, 'cairn-event-id': event.id },
       });
     }
-    await this.producer.sendBatch({
-      topicMessages: [...byTopic.values()],
-      acks: -1,
-      timeout: this.ackTimeoutMs,
-      compression: CompressionTypes.None,
-    });
+    const started = Date.now();
+    try {
+      await this.producer.sendBatch({
+        topicMessages: [...byTopic.values()],
+        acks: -1,
+        timeout: this.ackTimeoutMs,
+        compression: CompressionTypes.None,
+      });
+    } catch (error) {
+      observe(() => this.observer?.failed?.(events.length, error));
+      throw error;
+    }
+    const durationMs = Date.now() - started;
+    for (const { topic, messages } of byTopic.values()) {
+      observe(() => this.observer?.published?.(topic, messages.length, durationMs));
+    }
+  }
+}
+
+/** An observer's failure must never turn an acknowledged write into an error. */
+function observe(call: () => void): void {
+  try {
+    call();
+  } catch {
+    // Metrics are best effort.
   }
 }
 

@@ -36,6 +36,16 @@ export class ServiceConfig {
   @Max(200)
   PG_POOL_SIZE: number = 10;
 
+  /**
+   * After SIGTERM, how long consumers, HTTP and connections get to close before the process exits
+   * anyway (code 1). Kubernetes' terminationGracePeriodSeconds must be longer (see k8s/).
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1_000)
+  @Max(600_000)
+  SHUTDOWN_TIMEOUT_MS: number = 30_000;
+
   @IsIn(['debug', 'info', 'warn', 'error'])
   LOG_LEVEL: 'debug' | 'info' | 'warn' | 'error' = 'info';
 }

@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, type ExceptionFilter } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isInfrastructureError, KafkaUnavailableError } from '@cairn/kafka';
 import { JsonLogger } from './logger';
 
@@ -47,12 +47,16 @@ export class ErrorFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const { status, body, headers } = this.describe(exception);
+    const requestId = host.switchToHttp().getRequest<FastifyRequest | undefined>()?.id;
+    const { status, body, headers } = this.describe(exception, requestId);
     for (const [name, value] of Object.entries(headers)) void reply.header(name, value);
     void reply.status(status).send(body);
   }
 
-  private describe(exception: unknown): { status: number; body: unknown; headers: Record<string, string> } {
+  private describe(
+    exception: unknown,
+    requestId: string | undefined,
+  ): { status: number; body: unknown; headers: Record<string, string> } {
     if (exception instanceof KafkaUnavailableError) {
       return {
         status: HttpStatus.SERVICE_UNAVAILABLE,
@@ -61,7 +65,7 @@ export class ErrorFilter implements ExceptionFilter {
       };
     }
     if (isInfrastructureError(exception)) {
-      this.logger.warn(`dependency unavailable: ${(exception as Error).message}`);
+      this.logger.write('warn', `dependency unavailable: ${(exception as Error).message}`, [], { requestId });
       return {
         status: HttpStatus.SERVICE_UNAVAILABLE,
         body: { detail: 'a dependency (Postgres or Kafka) is unavailable: nothing was changed, retry later' },
@@ -95,7 +99,9 @@ export class ErrorFilter implements ExceptionFilter {
     if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
       return { status: statusCode, body: { detail: (exception as Error).message }, headers: {} };
     }
-    this.logger.error(exception instanceof Error ? exception : new Error(String(exception)));
+    this.logger.write('error', exception instanceof Error ? exception : new Error(String(exception)), [], {
+      requestId,
+    });
     return { status: HttpStatus.INTERNAL_SERVER_ERROR, body: { detail: 'internal error' }, headers: {} };
   }
 }

@@ -9,9 +9,14 @@ import { HealthController } from './health.controller';
 import { ErrorFilter } from './http-errors';
 import { JsonLogger } from './logger';
 import { Infrastructure, type ServiceOptions } from './infrastructure.service';
+import { Metrics } from './metrics';
+import { MetricsController } from './metrics.controller';
 import { KAFKA, PG_POOL, SERVICE_CONFIG, SERVICE_OPTIONS } from './tokens';
 
-/** Postgres, Kafka, the producer, health endpoints and consumer lifecycle for one service. */
+/**
+ * Postgres, Kafka, the producer, health and metrics endpoints and consumer lifecycle for one
+ * service. `Metrics` is exported: apps inject it to add their own instruments.
+ */
 @Module({})
 export class InfrastructureModule {
   static forRoot(options: ServiceOptions, config: ServiceConfig): DynamicModule {
@@ -19,7 +24,7 @@ export class InfrastructureModule {
       module: InfrastructureModule,
       global: true,
       imports: [TerminusModule.forRoot({ errorLogStyle: 'json', logger: false })],
-      controllers: [HealthController],
+      controllers: [HealthController, MetricsController],
       providers: [
         { provide: SERVICE_OPTIONS, useValue: options },
         { provide: SERVICE_CONFIG, useValue: config },
@@ -33,11 +38,17 @@ export class InfrastructureModule {
           useFactory: () =>
             createKafka({ brokers: parseBrokers(config.KAFKA_BROKERS), clientId: `cairn-${options.name}` }),
         },
-        { provide: EventPublisher, useFactory: (kafka: Kafka) => new EventPublisher(kafka), inject: [KAFKA] },
+        { provide: Metrics, useFactory: () => new Metrics(options.name) },
+        {
+          provide: EventPublisher,
+          useFactory: (kafka: Kafka, metrics: Metrics) =>
+            new EventPublisher(kafka, { observer: metrics.publisherObserver() }),
+          inject: [KAFKA, Metrics],
+        },
         Infrastructure,
         { provide: APP_FILTER, useFactory: () => new ErrorFilter(new JsonLogger(options.name, config.LOG_LEVEL)) },
       ],
-      exports: [SERVICE_OPTIONS, SERVICE_CONFIG, PG_POOL, KAFKA, EventPublisher, Infrastructure],
+      exports: [SERVICE_OPTIONS, SERVICE_CONFIG, PG_POOL, KAFKA, EventPublisher, Infrastructure, Metrics],
     };
   }
 }

@@ -12,10 +12,13 @@ import {
   ensureTopics,
   EventPublisher,
   type BatchConsumerOptions,
+  type ConsumerObserver,
 } from '@cairn/kafka';
 import { migrate, pingPostgres, type Migration, type Pool } from '@cairn/pg';
 import type { ServiceConfig } from './config';
+import { ConsumerLagReader } from './consumer-lag';
 import { JsonLogger } from './logger';
+import { Metrics } from './metrics';
 import { KAFKA, PG_POOL, SERVICE_CONFIG, SERVICE_OPTIONS } from './tokens';
 
 export interface ServiceOptions {
@@ -29,6 +32,17 @@ export interface ServiceOptions {
 export type ConsumerDefinition = Omit<BatchConsumerOptions, 'kafka' | 'pool' | 'publisher' | 'schema'>;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** One observer that tells each of `observers` in turn. */
+export function combineObservers(...observers: (ConsumerObserver | undefined)[]): ConsumerObserver {
+  const present = observers.filter((observer): observer is ConsumerObserver => observer !== undefined);
+  return {
+    batchApplied: (...args) => present.forEach((observer) => observer.batchApplied?.(...args)),
+    handled: (...args) => present.forEach((observer) => observer.handled?.(...args)),
+    deadLettered: (...args) => present.forEach((observer) => observer.deadLettered?.(...args)),
+    error: (...args) => present.forEach((observer) => observer.error?.(...args)),
+  };
+}
 
 /**
  * Owns the service's connections and their lifecycle. At boot it migrates the schema, creates
@@ -51,9 +65,27 @@ export class Infrastructure implements OnApplicationBootstrap, BeforeApplication
     @Inject(PG_POOL) readonly pool: Pool,
     @Inject(KAFKA) readonly kafka: Kafka,
     readonly publisher: EventPublisher,
+    private readonly metrics: Metrics,
   ) {
     this.admin = kafka.admin();
     this.logger = new JsonLogger(options.name, config.LOG_LEVEL);
+    const lag = new ConsumerLagReader(this.admin, () => this.definitions);
+    metrics.gauge(
+      'cairn_consumer_lag',
+      "Messages not yet consumed, per group and partition (each replica reports its whole group's: aggregate with max)",
+      ['group', 'topic', 'partition'],
+      async (gauge) => {
+        gauge.reset();
+        if (!this.initialized) return;
+        try {
+          for (const sample of await lag.read()) {
+            gauge.set({ group: sample.group, topic: sample.topic, partition: String(sample.partition) }, sample.lag);
+          }
+        } catch (error) {
+          this.logger.write('debug', 'could not read consumer lag', [], { error: String(error) });
+        }
+      },
+    );
   }
 
   /** Features call this from their constructor or `onModuleInit`; consumers start once ready. */
@@ -72,7 +104,7 @@ export class Infrastructure implements OnApplicationBootstrap, BeforeApplication
   private async initialize(): Promise<void> {
     for (let attempt = 1; !this.stopping; attempt += 1) {
       try {
-        await migrate(this.pool, this.options.schema, [consumerOffsetsMigration, ...(this.options.migrations ?? [])]);
+        await this.migrate();
         await ensureTopics(this.kafka, { partitions: this.config.KAFKA_PARTITIONS });
         await this.publisher.connect();
         await this.admin.connect();
@@ -83,12 +115,15 @@ export class Infrastructure implements OnApplicationBootstrap, BeforeApplication
             pool: this.pool,
             publisher: this.publisher,
             schema: this.options.schema,
-            observer: {
-              error: (message, error) => this.logger.write('warn', message, [], { error: String(error) }),
-              deadLettered: (topic, reason) =>
-                this.logger.write('warn', 'dead-lettered a message', [], { topic, reason }),
-              ...definition.observer,
-            },
+            observer: combineObservers(
+              {
+                error: (message, error) => this.logger.write('warn', message, [], { error: String(error) }),
+                deadLettered: (topic, reason) =>
+                  this.logger.write('warn', 'dead-lettered a message', [], { topic, reason }),
+              },
+              this.metrics.consumerObserver(definition.groupId),
+              definition.observer,
+            ),
           });
           await consumer.start();
           this.consumers.push(consumer);
@@ -101,6 +136,15 @@ export class Infrastructure implements OnApplicationBootstrap, BeforeApplication
         await sleep(Math.min(500 * attempt, 5_000));
       }
     }
+  }
+
+  /**
+   * Applies the schema's pending migrations (under the schema's advisory lock, so replicas and the
+   * migration Job wait for each other); returns the ids applied now. Boot calls it, and so does
+   * `--migrate-only` (see `startService`).
+   */
+  async migrate(): Promise<string[]> {
+    return migrate(this.pool, this.options.schema, [consumerOffsetsMigration, ...(this.options.migrations ?? [])]);
   }
 
   /** Throws when Kafka does not answer within the deadline. */
