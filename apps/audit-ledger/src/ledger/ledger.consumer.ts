@@ -1,0 +1,66 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DOMAIN_TOPICS } from '@cairn/contracts';
+import type { BatchContext, ConsumedEvent } from '@cairn/kafka';
+import type { ChainHead, JsonValue } from '@cairn/ledger';
+import { Infrastructure, SERVICE_CONFIG } from '@cairn/service-kit';
+import type { LedgerConfig } from '../config';
+import { appendEntries, withoutRepeats, type AppendCandidate } from '../domain/chain-append';
+import { ledgerAppendedEvent } from '../domain/ledger-appended';
+import { LedgerRepository, type OrgEntry } from './ledger.repository';
+
+/**
+ * The ledger writer: every event on every domain topic becomes one entry of its organization's chain.
+ * A batch (up to 1,000 events of one topic-partition) is appended in the transaction that stores its
+ * offsets: heads locked, repeats skipped, entries inserted with one statement, heads advanced, and each
+ * entry queued on `cairn.ledger.v1` (published before the commit). An event that can never be hashed is
+ * dead-lettered on its own; the rest of the batch is appended.
+ */
+@Injectable()
+export class LedgerConsumer {
+  constructor(
+    private readonly ledger: LedgerRepository,
+    @Inject(SERVICE_CONFIG) config: LedgerConfig,
+    infrastructure: Infrastructure,
+  ) {
+    infrastructure.registerConsumer({
+      groupId: config.LEDGER_GROUP_ID,
+      topics: DOMAIN_TOPICS,
+      partitionsConsumedConcurrently: config.LEDGER_PARTITIONS_CONCURRENTLY,
+      handler: (events, context) => this.append(events, context),
+    });
+  }
+
+  async append(events: readonly ConsumedEvent[], context: BatchContext): Promise<void> {
+    const { client } = context;
+    const byOrg = new Map<string, AppendCandidate<ConsumedEvent>[]>();
+    for (const consumed of events) {
+      const { id, type, orgId, occurredAt, payload } = consumed.event;
+      let candidates = byOrg.get(orgId);
+      if (candidates === undefined) byOrg.set(orgId, (candidates = []));
+      // Validated JSON from Kafka; whether it can be canonicalized is checked when it is chained.
+      candidates.push({ entry: { eventId: id, type, occurredAt, payload: payload as JsonValue }, source: consumed });
+    }
+
+    const heads = await this.ledger.lockHeads(client, [...byOrg.keys()]);
+    const present = await this.ledger.presentEventIds(
+      client,
+      events.map(({ event }) => ({ orgId: event.orgId, eventId: event.id })),
+    );
+
+    const appended: OrgEntry[] = [];
+    const advanced = new Map<string, ChainHead>();
+    for (const [orgId, candidates] of byOrg) {
+      const fresh = withoutRepeats(candidates, present.get(orgId) ?? new Set());
+      const result = appendEntries(orgId, heads.get(orgId) ?? null, fresh);
+      for (const { source, reason } of result.refused) context.deadLetter(source, reason);
+      for (const { entry, source } of result.appended) {
+        appended.push({ orgId, entry });
+        context.publish(ledgerAppendedEvent(orgId, entry, source.event, context.now));
+      }
+      if (result.appended.length > 0 && result.head !== null) advanced.set(orgId, result.head);
+    }
+    if (appended.length === 0) return;
+    await this.ledger.insertEntries(client, appended);
+    await this.ledger.advanceHeads(client, advanced);
+  }
+}
