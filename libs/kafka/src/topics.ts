@@ -38,8 +38,9 @@ export async function ensureTopics(kafka: Kafka, options: TopicOptions = {}): Pr
           configEntries: topicConfig(topic),
         })),
       });
-      await waitForLeaders(admin, missing);
     }
+    // Also when another process created them a moment ago: they may still be electing leaders.
+    await waitForLeaders(admin, ALL_TOPICS);
     const present = ALL_TOPICS.filter((topic) => existing.has(topic));
     if (present.length > 0) {
       const metadata = await admin.fetchTopicMetadata({ topics: [...present] });

@@ -53,17 +53,23 @@ export class TopicReader {
   }
 }
 
-/** Commits a new consumer group's offsets at the topics' current end, before any member joins. */
+/**
+ * Commits a new consumer group's offsets at the topics' current end, before any member joins.
+ * Retries while a freshly created topic's partitions are still electing leaders.
+ */
 export async function startGroupAtEnd(kafka: Kafka, groupId: string, topics: readonly string[]): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
     for (const topic of topics) {
-      const offsets = await admin.fetchTopicOffsets(topic);
-      await admin.setOffsets({
-        groupId,
-        topic,
-        partitions: offsets.map(({ partition, high }) => ({ partition, offset: high })),
+      await waitFor(`offsets of ${topic} to be readable`, async () => {
+        const offsets = await admin.fetchTopicOffsets(topic);
+        await admin.setOffsets({
+          groupId,
+          topic,
+          partitions: offsets.map(({ partition, high }) => ({ partition, offset: high })),
+        });
+        return true;
       });
     }
   } finally {
