@@ -1,19 +1,19 @@
 import { deterministicId, Topics, type CairnEvent } from '@cairn/contracts';
 import { createKafka, ensureTopics, EventPublisher } from '@cairn/kafka';
 import { createPool, type Pool } from '@cairn/pg';
-import { testEnvironment, uniqueName, waitFor, type RunningProcess } from '@cairn/testing';
+import { startService, testEnvironment, uniqueName, waitFor, type RunningService } from '@cairn/testing';
 import { correlationEventId } from '../src/domain/ids';
 import {
   CorrelationReader,
   deleteGroups,
   generationRecorded,
   retrievalRecorded,
-  startCorrelationService,
   startGroupAtEnd,
   type Correlated,
 } from './harness';
 
 const WINDOW_MS = 2 * 60_000;
+const GRACE_MS = 10 * 60_000;
 const retrievalId = (orgId: string, clientEventId: string) => deterministicId(orgId, 'retrieval', clientEventId);
 const generationId = (orgId: string, clientEventId: string) => deterministicId(orgId, 'generation', clientEventId);
 const joined = (event: Correlated) => event.payload.retrievals.map((retrieval) => retrieval.eventId);
@@ -25,18 +25,17 @@ describe('correlation service against real Kafka and Postgres', () => {
   const orgPrefix = uniqueName('corr');
   const groupId = uniqueName('correlation-test');
   const serviceEnv = {
-    KAFKA_BROKERS: env.kafkaBrokers.join(','),
-    DATABASE_URL: env.databaseUrl,
     CORRELATION_GROUP_ID: groupId,
     CORRELATION_WINDOW_MS: String(WINDOW_MS),
-    CORRELATION_GRACE_MS: String(10 * 60_000),
+    CORRELATION_GRACE_MS: String(GRACE_MS),
+    CORRELATION_PURGE_INTERVAL_MS: '500',
   };
   // A case's timestamps are relative to its start, so the window arithmetic below is exact and
   // no case falls behind the partition clocks however long the ones before it took.
   let base = Date.now();
   const at = (offsetMs: number) => new Date(base + offsetMs).toISOString();
   let pool: Pool;
-  let service: RunningProcess | undefined;
+  let service: RunningService | undefined;
   let reader: CorrelationReader;
   let caseNumber = 0;
   const nextOrg = () => `${orgPrefix}-${(caseNumber += 1)}`;
@@ -47,7 +46,7 @@ describe('correlation service against real Kafka and Postgres', () => {
     await publisher.connect();
     // The shared ingest topic holds other runs' history: this service reads only what follows.
     await startGroupAtEnd(kafka, groupId, Topics.ingest);
-    service = await startCorrelationService(serviceEnv);
+    service = await startService('correlation', serviceEnv);
     reader = await new CorrelationReader(kafka, orgPrefix).start();
   });
 
@@ -284,6 +283,43 @@ describe('correlation service against real Kafka and Postgres', () => {
     expect(correlation.correlationId).toBe('trace-1');
   });
 
+  it('purges a generation once its partition clock is window + grace past it, and keeps its retrieval longer', async () => {
+    const orgId = nextOrg();
+    // Old enough to expire a few seconds from now, recent enough to be stored when it arrives.
+    const expiresIn = 3_000;
+    const retrieval = retrievalRecorded(orgId, {
+      clientEventId: 'r-1',
+      parentQueryId: 'P',
+      timestamp: at(-(WINDOW_MS + GRACE_MS) + expiresIn),
+      results: [],
+    });
+    const generation = generationRecorded(orgId, {
+      clientEventId: 'g-1',
+      runId: 'P',
+      timestamp: at(-(WINDOW_MS + GRACE_MS) + expiresIn),
+    });
+    await publish(retrieval, generation);
+    await reader.waitFor(orgId, () => true);
+    const stored = async (table: string, eventId: string) =>
+      (await pool.query(`SELECT 1 FROM correlation.${table} WHERE org_id = $1 AND event_id = $2`, [orgId, eventId]))
+        .rowCount;
+    expect(await stored('generations', generation.id)).toBe(1);
+
+    // Each tick (a retrieval without anchors: it joins nothing) moves the partition clock to now.
+    await waitFor(
+      'the expired generation to be purged',
+      async () => {
+        const tick = `tick-${Date.now()}`;
+        await publish(
+          retrievalRecorded(orgId, { clientEventId: tick, timestamp: new Date().toISOString(), results: [] }),
+        );
+        return (await stored('generations', generation.id)) === 0;
+      },
+      { timeoutMs: 30_000, intervalMs: 1_000 },
+    );
+    expect(await stored('retrievals', retrieval.id)).toBe(1);
+  });
+
   it('yields one correlation id when the same input is delivered twice', async () => {
     const orgId = nextOrg();
     const retrieval = retrievalRecorded(orgId, {
@@ -337,7 +373,7 @@ describe('correlation service against real Kafka and Postgres', () => {
     expect(await service!.kill('SIGKILL')).toBe('SIGKILL');
     expect(correlated().size).toBeLessThan(PAIRS);
     await publishPairs(PAIRS / 2, PAIRS);
-    service = await startCorrelationService(serviceEnv);
+    service = await startService('correlation', serviceEnv);
     await waitFor('every generation to be correlated', () => correlated().size === PAIRS, { timeoutMs: 90_000 });
 
     const idsByGeneration = new Map<string, Set<string>>();
@@ -352,4 +388,10 @@ describe('correlation service against real Kafka and Postgres', () => {
     expect(unexpected).toEqual([]);
     expect(idsByGeneration.size).toBe(PAIRS);
   }, 240_000);
+
+  it('counts what it emits in /metrics', async () => {
+    const text = await (await fetch(`${service!.url}/metrics`)).text();
+    const emitted = /^cairn_correlation_emitted_total (\d+)$/m.exec(text);
+    expect(Number(emitted?.[1])).toBeGreaterThan(0);
+  });
 });

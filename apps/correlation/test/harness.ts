@@ -1,10 +1,9 @@
-// What the correlation integration tests drive the real service with: ingest events built as the
-// gateway builds them, the service as a child process, and a reader of cairn.correlations.v1.
-import { createServer } from 'node:net';
-import path from 'node:path';
+// What the correlation integration tests (and the benchmark) drive the real service with: ingest
+// events built as the gateway builds them, consumer groups started at a topic's end, and a reader
+// of cairn.correlations.v1.
 import type { Consumer, Kafka } from 'kafkajs';
 import { createEvent, decodeEvent, deterministicId, Topics, type EventOf, type TopicName } from '@cairn/contracts';
-import { REPO_ROOT, startTsProcess, uniqueName, waitFor, type RunningProcess } from '@cairn/testing';
+import { uniqueName, waitFor } from '@cairn/testing';
 
 export type Correlated = EventOf<'generation.correlated.v1'>;
 type RetrievalPayload = EventOf<'retrieval.recorded.v1'>['payload'];
@@ -84,39 +83,6 @@ export async function deleteGroups(kafka: Kafka, groupIds: string[]): Promise<vo
   } finally {
     await admin.disconnect();
   }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
-
-/** Starts apps/correlation as a real process and waits until `GET /health/ready` answers 200. */
-export async function startCorrelationService(env: Record<string, string>): Promise<RunningProcess> {
-  const port = await freePort();
-  const service = startTsProcess(path.join(REPO_ROOT, 'apps/correlation/src/main.ts'), {
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'warn',
-    ...env,
-  });
-  await waitFor(
-    'the correlation service to become ready',
-    async () => {
-      if (service.child.exitCode !== null) throw new Error(`correlation exited:\n${service.output()}`);
-      return (await fetch(`http://127.0.0.1:${port}/health/ready`)).status === 200;
-    },
-    { timeoutMs: 90_000, intervalMs: 200 },
-  );
-  return service;
 }
 
 /** Collects the correlations of the test's organizations, read from the topic's end at start. */

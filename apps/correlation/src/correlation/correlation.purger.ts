@@ -1,5 +1,6 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { Infrastructure, JsonLogger, SERVICE_CONFIG } from '@cairn/service-kit';
+import type { Counter } from 'prom-client';
+import { Infrastructure, JsonLogger, Metrics, SERVICE_CONFIG } from '@cairn/service-kit';
 import type { CorrelationConfig } from '../config';
 import { retentionOf } from '../domain/model';
 import { CorrelationRepository, type PurgedTable } from './correlation.repository';
@@ -15,13 +16,15 @@ export class CorrelationPurger implements OnApplicationBootstrap, BeforeApplicat
   private readonly retention: Record<PurgedTable, number>;
   private readonly logger: JsonLogger;
   private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
+  private readonly purged: Counter<'table'>;
+  private running: Promise<void> | undefined;
   private stopping = false;
 
   constructor(
     private readonly repository: CorrelationRepository,
     private readonly infrastructure: Infrastructure,
     @Inject(SERVICE_CONFIG) private readonly config: CorrelationConfig,
+    metrics: Metrics,
   ) {
     const { generationsMs, retrievalsMs } = retentionOf({
       windowMs: config.CORRELATION_WINDOW_MS,
@@ -33,6 +36,7 @@ export class CorrelationPurger implements OnApplicationBootstrap, BeforeApplicat
       vector_content: config.CORRELATION_CONTENT_RETENTION_MS,
     };
     this.logger = new JsonLogger('correlation', config.LOG_LEVEL);
+    this.purged = metrics.counter('cairn_correlation_purged_total', 'Expired window rows deleted', ['table']);
   }
 
   onApplicationBootstrap(): void {
@@ -48,16 +52,17 @@ export class CorrelationPurger implements OnApplicationBootstrap, BeforeApplicat
     await this.running;
   }
 
-  /** One pass over every table until nothing expired is left; returns the rows deleted per table. */
-  async purge(): Promise<Record<PurgedTable, number>> {
+  /** One pass over every table until nothing expired is left. */
+  private async purge(): Promise<void> {
     const deleted: Record<PurgedTable, number> = { retrievals: 0, generations: 0, vector_content: 0 };
-    if (!this.infrastructure.isInitialized) return deleted;
+    if (!this.infrastructure.isInitialized) return;
     const limit = this.config.CORRELATION_PURGE_BATCH_SIZE;
     try {
       for (const table of Object.keys(deleted) as PurgedTable[]) {
         for (let count = limit; count === limit && !this.stopping;) {
           count = await this.repository.purge(table, this.retention[table], limit);
           deleted[table] += count;
+          this.purged.inc({ table }, count);
         }
       }
     } catch (error) {
@@ -66,6 +71,5 @@ export class CorrelationPurger implements OnApplicationBootstrap, BeforeApplicat
     if (deleted.retrievals + deleted.generations + deleted.vector_content > 0) {
       this.logger.write('debug', 'purged expired correlation state', [], { ...deleted });
     }
-    return deleted;
   }
 }
