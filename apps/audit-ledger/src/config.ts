@@ -10,6 +10,11 @@ export class LedgerConfig extends ServiceConfig {
   @Matches(/^[A-Za-z0-9._-]{1,180}$/, { message: 'LEDGER_GROUP_ID must be 1–180 of [A-Za-z0-9._-]' })
   LEDGER_GROUP_ID: string = 'audit-ledger';
 
+  /** Runs the ledger writer in this process; false makes a projector- and API-only replica. */
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'LEDGER_WRITER_ENABLED must be true or false' })
+  LEDGER_WRITER_ENABLED: boolean = true;
+
   /** Topic-partitions appended at once (each in its own transaction). */
   @Type(() => Number)
   @IsInt()

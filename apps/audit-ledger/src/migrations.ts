@@ -169,4 +169,5 @@ const projectionTables: Migration = {
     );`,
 };
 
+/** The ledger's and the projections' tables (the service adds the access copy's, the infrastructure the offsets'). */
 export const ledgerMigrations: Migration[] = [ledgerTables, projectionTables];

@@ -67,6 +67,7 @@ async function rebuild(pool: Pool, options: Options): Promise<number> {
   };
   process.once('SIGINT', stopOnSignal).once('SIGTERM', stopOnSignal);
 
+  // The service's own migrations, as the service would apply them: the command may run first.
   await migrate(pool, LEDGER_SCHEMA, [consumerOffsetsMigration, accessCopyMigration, ...ledgerMigrations]);
   const unfinished = options.fresh ? undefined : await repository.unfinishedRebuild();
   const record = unfinished ?? (await repository.startRebuild());

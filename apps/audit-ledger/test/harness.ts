@@ -23,6 +23,12 @@ import {
 import type { StoredRow } from '../src/domain/chain-verification';
 import { PROJECTION_TABLES } from '../src/migrations';
 
+/**
+ * How long a test waits for the service: it appends everything published on the shared topics while it
+ * runs, and another team's benchmark there can put minutes of work ahead of a test's events.
+ */
+export const SERVICE_WAIT_MS = 150_000;
+
 /** A fixed clock for the envelopes' recordedAt: nothing in the ledger depends on it. */
 export const RECORDED_AT = new Date('2026-04-18T15:00:00.000Z');
 
@@ -107,7 +113,7 @@ export class LedgerHarness {
     return Number(rows[0]?.seq ?? 0);
   }
 
-  async waitForChainLength(orgId: string, length: number, timeoutMs = 60_000): Promise<void> {
+  async waitForChainLength(orgId: string, length: number, timeoutMs = SERVICE_WAIT_MS): Promise<void> {
     await waitFor(
       `${orgId}'s chain to reach ${length} entries`,
       async () => (await this.chainLength(orgId)) >= length,
@@ -144,7 +150,7 @@ export class LedgerHarness {
   }
 
   /** Until the organization's projection has caught up with its chain. */
-  async waitForProjected(orgId: string, timeoutMs = 60_000): Promise<void> {
+  async waitForProjected(orgId: string, timeoutMs = SERVICE_WAIT_MS): Promise<void> {
     await waitFor(
       `${orgId}'s projections to catch up`,
       async () => {
@@ -160,7 +166,7 @@ export class LedgerHarness {
   }
 
   /** Until every organization's projection has caught up (the service must be running). */
-  async waitForAllProjected(timeoutMs = 120_000): Promise<void> {
+  async waitForAllProjected(timeoutMs = SERVICE_WAIT_MS): Promise<void> {
     await waitFor(
       'every projection to catch up',
       async () => {

@@ -8,7 +8,7 @@ import { createTestOrganization, TopicReader, uniqueName, waitForKey, type TestO
 import { parseStoredEntry, type StoredRow } from '../src/domain/chain-verification';
 import { alertEvent, spanEvent, vectorDecision } from './events';
 import { goldenChain, goldenEvents, type GoldenEntry } from './golden/golden-fixture';
-import { event, LedgerHarness, runTs } from './harness';
+import { event, LedgerHarness, runTs, SERVICE_WAIT_MS } from './harness';
 
 const VERIFY_CLI = 'libs/ledger/src/verify-export-cli.ts';
 
@@ -95,7 +95,7 @@ describe('audit ledger: the chain against real Kafka and Postgres', () => {
     expect(rows[3]!.eventId).toBe(late.id);
     expect(verifyChain(orgId, chained(rows))).toMatchObject({ ok: true, entries: 4 });
 
-    const published = await ledgerTopic.waitForCount(4, (e) => e.orgId === orgId);
+    const published = await ledgerTopic.waitForCount(4, (e) => e.orgId === orgId, SERVICE_WAIT_MS);
     const bySeq = new Map(
       (published as EventOf<'ledger.appended.v1'>[]).map((appended) => [appended.payload.seq, appended]),
     );
@@ -150,6 +150,7 @@ describe('audit ledger: the chain against real Kafka and Postgres', () => {
     const [letter] = (await deadLetters.waitForCount(
       1,
       (e) => e.orgId === orgId,
+      SERVICE_WAIT_MS,
     )) as EventOf<'message.dead-lettered.v1'>[];
     expect(letter!.payload).toMatchObject({
       consumerGroup: harness.groupId,

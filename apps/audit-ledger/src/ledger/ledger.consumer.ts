@@ -22,6 +22,7 @@ export class LedgerConsumer {
     @Inject(SERVICE_CONFIG) config: LedgerConfig,
     infrastructure: Infrastructure,
   ) {
+    if (!config.LEDGER_WRITER_ENABLED) return;
     infrastructure.registerConsumer({
       groupId: config.LEDGER_GROUP_ID,
       topics: DOMAIN_TOPICS,

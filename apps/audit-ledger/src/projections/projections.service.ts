@@ -1,6 +1,6 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { PoolClient } from '@cairn/pg';
-import { Infrastructure, JsonLogger, SERVICE_CONFIG } from '@cairn/service-kit';
+import { Infrastructure, JsonLogger, Metrics, SERVICE_CONFIG } from '@cairn/service-kit';
 import type { LedgerConfig } from '../config';
 import { APPENDED_CHANNEL } from '../ledger/ledger.repository';
 import { ProjectionsRepository } from './projections.repository';
@@ -25,8 +25,18 @@ export class ProjectionsService implements OnApplicationBootstrap, BeforeApplica
     private readonly repository: ProjectionsRepository,
     private readonly infrastructure: Infrastructure,
     @Inject(SERVICE_CONFIG) private readonly config: LedgerConfig,
+    metrics: Metrics,
   ) {
     this.logger = new JsonLogger('audit-ledger', config.LOG_LEVEL);
+    metrics.gauge(
+      'cairn_ledger_projection_lag_entries',
+      'Ledger entries not yet in the projections, over every organization',
+      [],
+      async (gauge) => {
+        const { ledger, projected } = await repository.totals().catch(() => ({ ledger: NaN, projected: NaN }));
+        gauge.set(ledger - projected); // NaN while Postgres cannot answer
+      },
+    );
     this.projector = new Projector(repository.pool, repository, {
       batchSize: config.PROJECTOR_BATCH_SIZE,
       concurrency: config.PROJECTOR_CONCURRENCY,

@@ -86,8 +86,9 @@ export class VerificationService {
   }
 
   /**
-   * The hash walk over Postgres-recomputed hashes, then the sample: the first failure in seq order wins,
-   * so a sampled entry is only looked at below a failure the walk found.
+   * The hash walk over Postgres-recomputed hashes, and the sample, checked meanwhile (the walk mostly
+   * waits for Postgres). The first failure in seq order wins: a sampled entry counts only below a
+   * failure the walk found.
    */
   private async verifyStored(
     orgId: string,
@@ -95,22 +96,33 @@ export class VerificationService {
     last: number,
     after: ChainHead | undefined,
   ): Promise<{ result: VerifyResult; checked: number }> {
+    const sampled = this.checkSample(orgId, chooseSample(from, last, this.sampleSize, Math.random));
     const walker = new StoredHashVerifier(orgId, after);
-    walk: for await (const page of this.ledger.hashedRows(orgId, from, last)) {
-      for (const row of page) if (!walker.feed(row)) break walk;
+    try {
+      walk: for await (const page of this.ledger.hashedRows(orgId, from, last)) {
+        for (const row of page) if (!walker.feed(row)) break walk;
+      }
+    } finally {
+      await sampled.catch(() => undefined); // settled before the connection pool is needed again
     }
     const walked = walker.result();
-    const below = walked.ok ? last : walked.seq - 1;
-    const sample = chooseSample(from, below, this.sampleSize, Math.random);
-    const rows = sample.length === 0 ? [] : await this.ledger.rowsAt(orgId, sample);
-    for (const [index, row] of rows.entries()) {
+    const { problems, checked } = await sampled;
+    const first = problems.find(({ seq }) => walked.ok || seq < walked.seq);
+    if (first === undefined) return { result: walked, checked };
+    return { result: { ok: false, ...first, entries: first.seq - from, head: null }, checked };
+  }
+
+  /** The sampled entries' problems, in seq order. */
+  private async checkSample(
+    orgId: string,
+    seqs: number[],
+  ): Promise<{ problems: { seq: number; reason: string }[]; checked: number }> {
+    const rows = seqs.length === 0 ? [] : await this.ledger.rowsAt(orgId, seqs);
+    const problems = rows.flatMap((row) => {
       const reason = sampledEntryProblem(row);
-      if (reason !== undefined) {
-        const entries = row.seq - from;
-        return { result: { ok: false, seq: row.seq, reason, entries, head: null }, checked: index + 1 };
-      }
-    }
-    return { result: walked, checked: rows.length };
+      return reason === undefined ? [] : [{ seq: row.seq, reason }];
+    });
+    return { problems, checked: rows.length };
   }
 
   /** The NDJSON export of a range, a page of lines at a time, every member taken from the hashed text. */
