@@ -46,6 +46,8 @@ export interface BatchConsumerOptions {
   groupId: string;
   topics: readonly TopicName[];
   handler: BatchHandler;
+  /** Messages written after this instant are passed over, not applied: the end of a replay. */
+  until?: Date;
   /** A new group starts from the earliest retained message (default) or only new ones. */
   fromBeginning?: boolean;
   /** Attempts per message before it is dead-lettered, for errors that are not infrastructure errors. */
@@ -84,7 +86,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 export class BatchConsumer {
   private readonly consumer: Consumer;
-  private readonly options: Required<Omit<BatchConsumerOptions, 'observer'>> & Pick<BatchConsumerOptions, 'observer'>;
+  private readonly options: Required<Omit<BatchConsumerOptions, 'observer' | 'until'>> &
+    Pick<BatchConsumerOptions, 'observer' | 'until'>;
   private running = false;
 
   constructor(options: BatchConsumerOptions) {
@@ -199,7 +202,7 @@ export class BatchConsumer {
   }
 
   private async apply(ref: PartitionRef, items: Decoded[], deadLetter: Failure | undefined): Promise<void> {
-    const { pool, schema, handler, publisher, clock, observer } = this.options;
+    const { pool, schema, handler, publisher, clock, observer, until } = this.options;
     const started = Date.now();
     await withTransaction(pool, async (client) => {
       const next = await lockNextOffset(client, schema, ref);
@@ -210,6 +213,7 @@ export class BatchConsumer {
       const valid: ConsumedEvent[] = [];
       const validMessages = new Map<string, KafkaMessage>();
       for (const { message, result } of fresh) {
+        if (until !== undefined && Number(message.timestamp) > until.getTime()) continue;
         const origin = { ...ref, message };
         const reason = deadLetter ?? (result.ok ? undefined : { message: result.error, attempts: 1 });
         if (reason) {

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { plainToInstance, Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
 
 /**
  * Variables every service reads. Each app extends this class with its own and reads it once at
@@ -45,6 +45,19 @@ export class ServiceConfig {
   @Min(1_000)
   @Max(600_000)
   SHUTDOWN_TIMEOUT_MS: number = 30_000;
+
+  /**
+   * Appended to every consumer group name. `cairn replay --separate` runs a second copy of a
+   * service under other group names, so that it reprocesses history beside the live one.
+   */
+  @Matches(/^[A-Za-z0-9._-]{0,60}$/, { message: 'CONSUMER_GROUP_SUFFIX must be 0–60 of [A-Za-z0-9._-]' })
+  CONSUMER_GROUP_SUFFIX: string = '';
+
+  /** When set, consumers pass over (without applying) messages written after this instant. */
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'CONSUME_UNTIL must be an ISO 8601 instant' })
+  @Matches(/(Z|[+-]\d{2}:\d{2})$/, { message: 'CONSUME_UNTIL must carry a zone (Z or ±hh:mm)' })
+  CONSUME_UNTIL?: string;
 
   @IsIn(['debug', 'info', 'warn', 'error'])
   LOG_LEVEL: 'debug' | 'info' | 'warn' | 'error' = 'info';

@@ -90,7 +90,12 @@ export class Infrastructure implements OnApplicationBootstrap, BeforeApplication
 
   /** Features call this from their constructor or `onModuleInit`; consumers start once ready. */
   registerConsumer(definition: ConsumerDefinition): void {
-    this.definitions.push(definition);
+    const { CONSUMER_GROUP_SUFFIX: suffix, CONSUME_UNTIL: until } = this.config;
+    this.definitions.push({
+      ...definition,
+      groupId: definition.groupId + suffix,
+      ...(until === undefined ? {} : { until: new Date(until) }),
+    });
   }
 
   get isInitialized(): boolean {

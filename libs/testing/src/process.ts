@@ -17,8 +17,12 @@ export interface RunningProcess {
  * Starts a TypeScript entry point as a real child process (compiled on the fly by the repo's SWC
  * hook), so tests can kill it for real with SIGKILL or stop it with SIGTERM.
  */
-export function startTsProcess(entry: string, env: Record<string, string>): RunningProcess {
-  const child = spawn(process.execPath, ['-r', path.join(REPO_ROOT, 'tools/register.cjs'), entry], {
+export function startTsProcess(
+  entry: string,
+  env: Record<string, string>,
+  args: readonly string[] = [],
+): RunningProcess {
+  const child = spawn(process.execPath, ['-r', path.join(REPO_ROOT, 'tools/register.cjs'), entry, ...args], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
