@@ -1,6 +1,7 @@
 // `npm start`: brings up Kafka and Postgres (unless KAFKA_BROKERS / DATABASE_URL point elsewhere),
 // builds and starts the five services, seeds the development organization, and on Ctrl-C stops
-// the services and the stack it started, leaving no process behind.
+// the services and the stack it started, leaving no process behind. `npm run demo` (`--demo`)
+// then tells the story of tools/demo/demo.ts and leaves everything running.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
@@ -63,6 +64,25 @@ async function waitForReady() {
   }
 }
 
+function runDemo() {
+  const urlOf = (name) => `http://127.0.0.1:${children.find(({ service }) => service.name === name).port}`;
+  const demo = spawn(
+    process.execPath,
+    ['-r', path.join(root, 'tools/register.cjs'), path.join(root, 'tools/demo/demo.ts')],
+    {
+      cwd: root,
+      env: {
+        ...env,
+        CAIRN_GATEWAY_URL: urlOf('ingest-gateway'),
+        CAIRN_ALERTING_URL: urlOf('alerting'),
+        CAIRN_LEDGER_URL: urlOf('audit-ledger'),
+      },
+      stdio: 'inherit',
+    },
+  );
+  return new Promise((resolve) => demo.on('exit', resolve));
+}
+
 let stopping = false;
 async function shutdown(code) {
   if (stopping) return;
@@ -102,6 +122,7 @@ try {
   if (seed.status !== 0) throw new Error('seeding the development organization failed');
   log(`all five services are ready: gateway http://localhost:${children[0].port}`);
   log(`development API key (all scopes): ${env.CAIRN_DEV_API_KEY}`);
+  if (process.argv.includes('--demo')) await runDemo();
   log('press Ctrl-C to stop everything');
 } catch (error) {
   log(String(error));
