@@ -3,6 +3,7 @@ import { createKafka, EventPublisher } from '@cairn/kafka';
 import { createPool, type Pool } from '@cairn/pg';
 import {
   createTestOrganization,
+  metricSample,
   startGroupAtEnd,
   startService,
   testEnvironment,
@@ -136,6 +137,8 @@ describe('alerting against real Kafka, Postgres and an HTTP receiver', () => {
     deterministicId(orgId, 'alert', 'SERVED_FLAGGED', retrievalId, COLLECTION, vectorId);
   const citedAlertId = (orgId: string, generationId: string, vectorId: string) =>
     deterministicId(orgId, 'alert', 'CITED_FLAGGED', generationId, COLLECTION, vectorId);
+
+  const scrapeMetrics = async () => (await fetch(`${service.url}/metrics`)).text();
 
   async function quarantine(orgId: string, ...vectorIds: string[]) {
     await publish(...vectorIds.map((vectorId) => vectorDecision(orgId, 'vector.quarantined.v1', vectorId)));
@@ -447,6 +450,12 @@ describe('alerting against real Kafka, Postgres and an HTTP receiver', () => {
 
   it('retries while the receiver answers 500 or refuses connections, records every attempt, and delivers once it is back', async () => {
     const { orgId } = orgs.down;
+    // Earlier tests' last attempts may still be being recorded: count from a quiet outbox.
+    await waitFor(
+      'earlier deliveries to be closed',
+      async () => (await tables.pendingDeliveries(ROLES.map((role) => orgs[role].orgId))) === 0,
+    );
+    const before = await scrapeMetrics();
     receiver.on('/flaky', (_, nth) => (nth <= 2 ? 500 : 204));
     await registerWebhook('down', '/flaky');
     const offline = new Receiver();
@@ -481,6 +490,21 @@ describe('alerting against real Kafka, Postgres and an HTTP receiver', () => {
       expect(attempts.length).toBeGreaterThanOrEqual(3);
       expect(attempts.slice(0, -1).every((attempt) => /ECONNREFUSED/.test(attempt.error ?? ''))).toBe(true);
       expect(attempts.at(-1)).toMatchObject({ statusCode: 204, error: null });
+
+      // One count per recorded attempt, once its record is committed.
+      const counted = (after: string, name: string, outcome: string) =>
+        (metricSample(after, name, { outcome }) ?? 0) - (metricSample(before, name, { outcome }) ?? 0);
+      const after = await waitFor('both deliveries to be counted', async () => {
+        const scraped = await scrapeMetrics();
+        return counted(scraped, 'cairn_webhook_deliveries_total', 'delivered') >= 2 && scraped;
+      });
+      const refused = attempts.length - 1; // retried like the flaky receiver's two 500s
+      expect({
+        delivered: counted(after, 'cairn_webhook_deliveries_total', 'delivered'),
+        retrying: counted(after, 'cairn_webhook_deliveries_total', 'retrying'),
+        failed: counted(after, 'cairn_webhook_deliveries_total', 'failed'),
+        timedDelivered: counted(after, 'cairn_webhook_delivery_duration_seconds_count', 'delivered'),
+      }).toEqual({ delivered: 2, retrying: 2 + refused, failed: 0, timedDelivered: 2 });
     } finally {
       await back.stop();
     }

@@ -221,6 +221,14 @@ export class AlertingTables {
     return rows.map((row) => ({ id: row.id, webhookId: row.webhook_id, status: row.status, attempts: row.attempts }));
   }
 
+  async pendingDeliveries(orgIds: readonly string[]): Promise<number> {
+    const { rows } = await this.pool.query<{ pending: string }>(
+      `SELECT count(*) AS pending FROM alerting.deliveries WHERE org_id = ANY($1) AND status = 'pending'`,
+      [[...orgIds]],
+    );
+    return Number(rows[0]?.pending);
+  }
+
   async attempts(deliveryId: string): Promise<{ attempt: number; statusCode: number | null; error: string | null }[]> {
     const { rows } = await this.pool.query<{ attempt: number; status_code: number | null; error: string | null }>(
       'SELECT attempt, status_code, error FROM alerting.delivery_attempts WHERE delivery_id = $1 ORDER BY attempt',

@@ -4,7 +4,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { deterministicId, Topics, type CairnEvent, type EventOf, type EventType } from '@cairn/contracts';
 import { verifyChain } from '@cairn/ledger';
-import { createTestOrganization, TopicReader, uniqueName, waitForKey, type TestOrganization } from '@cairn/testing';
+import {
+  createTestOrganization,
+  metricSample,
+  TopicReader,
+  uniqueName,
+  waitForKey,
+  type TestOrganization,
+} from '@cairn/testing';
 import { parseStoredEntry, type StoredRow } from '../src/domain/chain-verification';
 import { alertEvent, spanEvent, vectorDecision } from './events';
 import { goldenChain, goldenEvents, type GoldenEntry } from './golden/golden-fixture';
@@ -134,6 +141,12 @@ describe('audit ledger: the chain against real Kafka and Postgres', () => {
         expect(order.filter((id) => ofType.includes(id))).toEqual(ofType);
       }
     }
+
+    const { text: metrics } = await harness.get('/metrics', undefined);
+    expect([
+      metricSample(metrics, 'cairn_ledger_head_seq', { org: a }),
+      metricSample(metrics, 'cairn_ledger_head_seq', { org: b }),
+    ]).toEqual([12, 12]);
   });
 
   it('dead-letters only an event that cannot be canonicalized, with the reason', async () => {

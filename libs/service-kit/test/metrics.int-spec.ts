@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import {
   createTestOrganization,
+  metricSample,
   REPO_ROOT,
   startService,
   testEnvironment,
@@ -11,19 +12,6 @@ import {
   type RunningService,
   type TestOrganization,
 } from '@cairn/testing';
-
-/** The value of one sample of the Prometheus text exposition, or undefined when it is absent. */
-function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
-  for (const line of text.split('\n')) {
-    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!match || match[1] !== name) continue;
-    const found = new Map(
-      [...(match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m): [string, string] => [m[1]!, m[2]!]),
-    );
-    if (Object.entries(labels).every(([key, value]) => found.get(key) === value)) return Number(match[3]);
-  }
-  return undefined;
-}
 
 const generation = () => ({
   clientEventId: randomUUID(),
@@ -79,14 +67,14 @@ describe('GET /metrics on a real service', () => {
 
     const after = await scrape();
     const delta = (name: string, labels: Record<string, string>) =>
-      (sample(after, name, labels) ?? 0) - (sample(before, name, labels) ?? 0);
+      (metricSample(after, name, labels) ?? 0) - (metricSample(before, name, labels) ?? 0);
     expect(delta('cairn_http_requests_total', accepted)).toBe(3);
     expect(delta('cairn_http_requests_total', { ...route, status: '401' })).toBe(1);
     expect(delta('cairn_http_requests_total', { method: 'GET', route: 'unmatched', status: '404' })).toBe(1);
     expect(delta('cairn_http_request_duration_seconds_count', accepted)).toBe(3);
     expect(delta('cairn_events_published_total', published)).toBe(6);
-    expect(sample(after, 'cairn_service_info', { service: 'ingest-gateway' })).toBe(1);
-    expect(sample(after, 'process_cpu_seconds_total')).toBeGreaterThan(0);
+    expect(metricSample(after, 'cairn_service_info', { service: 'ingest-gateway' })).toBe(1);
+    expect(metricSample(after, 'process_cpu_seconds_total')).toBeGreaterThan(0);
   });
 
   it('counts consumed events and reports consumer lag per group and partition', async () => {
@@ -95,11 +83,11 @@ describe('GET /metrics on a real service', () => {
     const group = { group: 'ingest-gateway-access', topic: 'cairn.access.v1' };
     const text = await waitFor('the lag gauge and the consumer counters', async () => {
       const scraped = await scrape();
-      return sample(scraped, 'cairn_consumer_lag', group) !== undefined ? scraped : undefined;
+      return metricSample(scraped, 'cairn_consumer_lag', group) !== undefined ? scraped : undefined;
     });
-    expect(sample(text, 'cairn_consumer_messages_total', group)).toBeGreaterThan(0);
-    expect(sample(text, 'cairn_consumer_batch_duration_seconds_count', group)).toBeGreaterThan(0);
-    expect(sample(text, 'cairn_consumer_handler_duration_seconds_count', group)).toBeGreaterThan(0);
+    expect(metricSample(text, 'cairn_consumer_messages_total', group)).toBeGreaterThan(0);
+    expect(metricSample(text, 'cairn_consumer_batch_duration_seconds_count', group)).toBeGreaterThan(0);
+    expect(metricSample(text, 'cairn_consumer_handler_duration_seconds_count', group)).toBeGreaterThan(0);
     const partitions = [
       ...text.matchAll(
         /^cairn_consumer_lag\{group="ingest-gateway-access",topic="cairn\.access\.v1",partition="(\d+)"\} (\d+)$/gm,

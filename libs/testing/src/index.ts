@@ -4,3 +4,4 @@ export * from './process';
 export * from './service';
 export * from './access';
 export * from './topic-reader';
+export * from './metrics';

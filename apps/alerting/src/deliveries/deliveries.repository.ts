@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { withTransaction, type Pool, type PoolClient } from '@cairn/pg';
 import { PG_POOL } from '@cairn/service-kit';
-import type { NextStep } from '../domain/retry-schedule';
+import { outcomeName, type DeliveryOutcome } from '../domain/delivery-outcome';
 import { ALERTING_SCHEMA as S } from '../migrations';
 
 /** A delivery a worker has leased: everything needed to send it once. */
@@ -25,8 +25,6 @@ export interface AttemptRecord {
   statusCode?: number;
   error?: string;
 }
-
-export type DeliveryOutcome = { delivered: true } | NextStep;
 
 /** The webhook outbox: queued with the alert, leased by workers, closed as delivered, failed or cancelled. */
 @Injectable()
@@ -117,7 +115,7 @@ export class DeliveriesRepository {
       } else {
         await client.query(
           `UPDATE ${S}.deliveries SET status = $3, completed_at = now(), claim_token = NULL ${owned}`,
-          [claim.id, claim.claimToken, 'delivered' in outcome ? 'delivered' : 'failed'],
+          [claim.id, claim.claimToken, outcomeName(outcome)],
         );
       }
     });

@@ -1,9 +1,11 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { Infrastructure, JsonLogger, SERVICE_CONFIG } from '@cairn/service-kit';
+import { Infrastructure, JsonLogger, Metrics, SERVICE_CONFIG } from '@cairn/service-kit';
+import type { Counter, Histogram } from 'prom-client';
 import type { AlertingConfig } from '../config';
+import { OUTCOME_NAMES, outcomeName, type DeliveryOutcome } from '../domain/delivery-outcome';
 import { afterFailure, type RetryPolicy } from '../domain/retry-schedule';
 import { signatureHeader } from '../domain/signature';
-import { DeliveriesRepository, type ClaimedDelivery, type DeliveryOutcome } from './deliveries.repository';
+import { DeliveriesRepository, type ClaimedDelivery } from './deliveries.repository';
 import { postWebhook, type SendResult } from './webhook-sender';
 
 const isSuccess = (result: SendResult) =>
@@ -18,6 +20,8 @@ const isSuccess = (result: SendResult) =>
 export class DeliveriesWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger: JsonLogger;
   private readonly policy: RetryPolicy;
+  private readonly attempts: Counter<'outcome'>;
+  private readonly attemptDuration: Histogram<'outcome'>;
   private readonly sending = new Set<Promise<void>>();
   private claiming: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -27,9 +31,22 @@ export class DeliveriesWorker implements OnApplicationBootstrap, BeforeApplicati
     private readonly repository: DeliveriesRepository,
     private readonly infrastructure: Infrastructure,
     @Inject(SERVICE_CONFIG) private readonly config: AlertingConfig,
+    metrics: Metrics,
   ) {
     this.logger = new JsonLogger('alerting', config.LOG_LEVEL);
     this.policy = config.retryPolicy();
+    this.attempts = metrics.counter(
+      'cairn_webhook_deliveries_total',
+      'Webhook delivery attempts recorded, by outcome: delivered, retrying (failed, tried again later), failed (given up)',
+      ['outcome'],
+    );
+    // Every outcome's series from the start, so the first failure is an increase from 0, not a new series.
+    for (const outcome of OUTCOME_NAMES) this.attempts.inc({ outcome }, 0);
+    this.attemptDuration = metrics.histogram(
+      'cairn_webhook_delivery_duration_seconds',
+      'One webhook delivery attempt, until the status line or the error, by outcome',
+      ['outcome'],
+    );
   }
 
   onApplicationBootstrap(): void {
@@ -102,6 +119,11 @@ export class DeliveriesWorker implements OnApplicationBootstrap, BeforeApplicati
         delivery: delivery.id,
         error: String(error),
       });
+      return;
     }
+    // Counted once its record is committed: one count per row of `alerting.delivery_attempts`.
+    const name = outcomeName(outcome);
+    this.attempts.inc({ outcome: name });
+    this.attemptDuration.observe({ outcome: name }, result.durationMs / 1000);
   }
 }

@@ -2,10 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DOMAIN_TOPICS } from '@cairn/contracts';
 import type { BatchContext, ConsumedEvent } from '@cairn/kafka';
 import type { ChainHead, JsonValue } from '@cairn/ledger';
-import { Infrastructure, SERVICE_CONFIG } from '@cairn/service-kit';
+import { Infrastructure, Metrics, SERVICE_CONFIG } from '@cairn/service-kit';
 import type { LedgerConfig } from '../config';
 import { appendEntries, withoutRepeats, type AppendCandidate } from '../domain/chain-append';
 import { ledgerAppendedEvent } from '../domain/ledger-appended';
+import { collectHeads } from './head-gauge';
 import { LedgerRepository, type OrgEntry } from './ledger.repository';
 
 /**
@@ -21,7 +22,15 @@ export class LedgerConsumer {
     private readonly ledger: LedgerRepository,
     @Inject(SERVICE_CONFIG) config: LedgerConfig,
     infrastructure: Infrastructure,
+    metrics: Metrics,
   ) {
+    // Read from Postgres at every scrape, so every replica reports it, the writer or not.
+    metrics.gauge(
+      'cairn_ledger_head_seq',
+      "Seq of the last entry of each organization's hash chain",
+      ['org'],
+      collectHeads(() => ledger.headSeqs()),
+    );
     if (!config.LEDGER_WRITER_ENABLED) return;
     infrastructure.registerConsumer({
       groupId: config.LEDGER_GROUP_ID,

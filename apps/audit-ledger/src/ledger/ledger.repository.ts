@@ -13,6 +13,11 @@ export interface OrgEntry {
   entry: StoredEntry;
 }
 
+export interface OrgHeadSeq {
+  orgId: string;
+  seq: number;
+}
+
 const toHead = (seq: string | number, hash: string): ChainHead | null =>
   Number(seq) === 0 ? null : { seq: Number(seq), hash };
 
@@ -118,6 +123,12 @@ export class LedgerRepository {
     );
     const row = rows[0];
     return row === undefined ? null : toHead(row.seq, row.hash);
+  }
+
+  /** Every chain's head seq (0 for a chain whose events were all refused): one row per organization. */
+  async headSeqs(): Promise<OrgHeadSeq[]> {
+    const { rows } = await this.pool.query<{ org_id: string; seq: string }>('SELECT org_id, seq FROM ledger.heads');
+    return rows.map((row) => ({ orgId: row.org_id, seq: Number(row.seq) }));
   }
 
   /** The stored hash of one entry, or undefined when there is no such entry. */
