@@ -18,6 +18,13 @@ export interface NgramMatch {
 }
 
 const HASH_PRIME = 0x01000193;
+/**
+ * Bits of a filter on the output's pairs of terms, by group: a vector pair whose bit is clear is not
+ * an output pair, without hashing it (exact while the output has at most 256 distinct terms).
+ */
+const PAIR_FILTER_BITS = 1 << 16;
+/** Headroom on a bound built from log/expm1, which are not guaranteed monotone to the last bit. */
+const ROUNDING_SLACK = 1 + 1e-9;
 
 /**
  * Per-term scratch shared by all calls (matching is synchronous): counts of the current vector's
@@ -79,6 +86,15 @@ export class NgramIndex {
   private stamp = 0;
   private matched: Int32Array = new Int32Array(16);
   private matchedNats: Float64Array = new Float64Array(16);
+  /**
+   * Per entry, chance in the output alone: λ in the output window around it, and what a seed is
+   * worth at that λ (−1 until first needed; it depends on the output only).
+   */
+  private entryOutputLambda: Float64Array = new Float64Array(16);
+  private entryOutputNats: Float64Array = new Float64Array(16);
+  /** Output content words over which output-side chance is reckoned, and that λ's scale. */
+  private width = 1;
+  private outputScale = 1;
   private contributions: Float64Array = new Float64Array(16);
   private gaps: Int32Array = new Int32Array(2);
   /** Marks this output's terms in `terms.inOutput`. */
@@ -86,6 +102,9 @@ export class NgramIndex {
   /** Output positions grouped by term: group g holds groupPositionList[groupStarts[g], groupStarts[g + 1]). */
   private groupStarts: Int32Array = new Int32Array(16);
   private groupPositionList: Int32Array = new Int32Array(16);
+  /** Number of groups: distinct terms of the output. */
+  private groupCount = 0;
+  private readonly pairFilter = new Int32Array(PAIR_FILTER_BITS >>> 5);
 
   /** Indexes the output's distinct n-grams (first occurrence of each); `termSpace` bounds the term ids. */
   build(output: TokenizedText, termSpace: number, options: NgramOptions): this {
@@ -110,7 +129,15 @@ export class NgramIndex {
       this.stamp = 0;
       this.matched = new Int32Array(capacity);
       this.matchedNats = new Float64Array(capacity);
+      this.entryOutputLambda = new Float64Array(capacity);
+      this.entryOutputNats = new Float64Array(capacity);
     }
+    this.entryOutputNats.fill(-1, 0, capacity);
+    // The output side of chance is reckoned over a window around each seed: an answer that keeps
+    // repeating a pair's words would form the pair by chance too. (Local, so that topic words
+    // elsewhere in a long answer do not discount a paraphrased passage.)
+    this.width = Math.min(output.contentCount, options.windowTokens);
+    this.outputScale = span ** (size - 1) / this.width ** (size - 1);
     if (this.entryTerms.length < capacity * size) this.entryTerms = new Int32Array(capacity * size);
     // Contributions are zero between vectors (weigh clears what it wrote).
     if (this.contributions.length < output.contentCount) this.contributions = new Float64Array(output.contentCount);
@@ -119,14 +146,21 @@ export class NgramIndex {
       // The default size, unrolled.
       const outputTerms = output.contentTerms;
       const count = output.contentCount;
+      const filter = this.pairFilter;
+      filter.fill(0);
       for (let first = 0; first < count - 1; first++) {
         const x = outputTerms[first] ?? 0;
         const limit = Math.min(count - 1, first + span);
         for (let last = first + 1; last <= limit; last++) {
           const y = outputTerms[last] ?? 0;
           if (x === y) continue;
+          const bit = this.pairBit(x, y);
+          const word = filter[bit >>> 5] ?? 0;
+          const flag = 1 << (bit & 31);
+          // A clear bit means a pair not seen yet: no need to look it up.
+          filter[bit >>> 5] = word | flag;
           const hash = pairHash(x, y);
-          if (this.lookupPair(hash, x, y) < 0) this.insertPair(hash, x, y, first, last);
+          if ((word & flag) === 0 || this.lookupPair(hash, x, y) < 0) this.insertPair(hash, x, y, first, last);
         }
       }
       return this;
@@ -159,6 +193,7 @@ export class NgramIndex {
       const group = terms.group[term] ?? 0;
       starts[group + 2] = (starts[group + 2] ?? 0) + 1;
     }
+    this.groupCount = groups;
     // starts[g + 1] becomes the start of group g; filling advances it to the end of group g.
     for (let g = 2; g <= groups + 1; g++) starts[g] = (starts[g] ?? 0) + (starts[g - 1] ?? 0);
     for (let i = 0; i < count; i++) {
@@ -189,19 +224,52 @@ export class NgramIndex {
     const length = Math.min(vector.contentCount, passageTokens);
     const mostPerSeed = -Math.log(-Math.expm1(-(span ** (size - 1) / length ** (size - 1))));
     if (matchedCount * mostPerSeed < minEvidence) return undefined;
+    // Nor can a seed be worth more than its chance in the output alone allows, which is known
+    // per output n-gram: most vectors that share topic words stop here, before being counted.
+    if (this.evidenceBound(matchedCount, mostPerSeed) < minEvidence) return undefined;
     return this.weigh(vector, matchedCount, termSpace, output.contentCount);
+  }
+
+  /**
+   * An upper bound on the matched seeds' total evidence, from the output side alone: a seed is
+   * worth −ln(1 − e^−max(λ, λ_output)), so at most what λ_output or `mostPerSeed` (λ at counts of 1)
+   * gives.
+   */
+  private evidenceBound(matchedCount: number, mostPerSeed: number): number {
+    const minNats = this.options.minNats;
+    let bound = 0;
+    for (let m = 0; m < matchedCount; m++) {
+      const most = Math.min(mostPerSeed, this.outputNats(this.matched[m] ?? 0));
+      if (most >= minNats) bound += most;
+    }
+    return bound * ROUNDING_SLACK;
+  }
+
+  /** What a seed is worth at its chance in the output window around it (see `weigh`). */
+  private outputNats(entry: number): number {
+    const known = this.entryOutputNats[entry] ?? -1;
+    if (known >= 0) return known;
+    const { size } = this.options;
+    const width = this.width;
+    const outputCount = this.output?.contentCount ?? 0;
+    const first = this.entryFirst[entry] ?? 0;
+    const from = Math.max(0, Math.min(first - (width >> 1), outputCount - width));
+    let outputLambda = this.outputScale;
+    for (let t = 0; t < size; t++)
+      outputLambda *= this.occurrences(this.entryTerms[entry * size + t] ?? 0, from, from + width);
+    const nats = -Math.log(-Math.expm1(-outputLambda));
+    this.entryOutputLambda[entry] = outputLambda;
+    this.entryOutputNats[entry] = nats;
+    return nats;
   }
 
   /** Marks the output n-grams that occur in the vector; returns how many. */
   private collectMatches(vector: TokenizedText): number {
     this.stamp++;
     const stamp = this.stamp;
+    const entryStamp = this.entryStamp;
+    const matched = this.matched;
     let matchedCount = 0;
-    const record = (entry: number): void => {
-      if (this.entryStamp[entry] === stamp) return;
-      this.entryStamp[entry] = stamp;
-      this.matched[matchedCount++] = entry;
-    };
     if (this.options.size === 2) {
       // The default size, unrolled: this loop runs once per vector word. A pair can only match
       // when both words occur in the output, which most words of an unused chunk do not.
@@ -210,6 +278,7 @@ export class NgramIndex {
       const termStamp = this.termStamp;
       const count = vector.contentCount;
       const span = this.options.span;
+      const filter = this.pairFilter;
       for (let j = 0; j < count - 1; j++) {
         const x = vectorTerms[j] ?? 0;
         if (inOutput[x] !== termStamp) continue;
@@ -217,14 +286,23 @@ export class NgramIndex {
         for (let j2 = j + 1; j2 <= limit; j2++) {
           const y = vectorTerms[j2] ?? 0;
           if (x === y || inOutput[y] !== termStamp) continue;
+          const bit = this.pairBit(x, y);
+          if (((filter[bit >>> 5] ?? 0) & (1 << (bit & 31))) === 0) continue;
           const entry = this.lookupPair(pairHash(x, y), x, y);
-          if (entry >= 0) record(entry);
+          if (entry >= 0 && entryStamp[entry] !== stamp) {
+            entryStamp[entry] = stamp;
+            matched[matchedCount++] = entry;
+          }
         }
       }
     } else {
       this.forEachNgram(vector, (first, _last, hash) => {
         const slot = this.find(hash, vector.contentTerms, first);
-        if (slot < 0) record(-slot - 1);
+        const entry = -slot - 1;
+        if (slot < 0 && entryStamp[entry] !== stamp) {
+          entryStamp[entry] = stamp;
+          matched[matchedCount++] = entry;
+        }
       });
     }
     return matchedCount;
@@ -236,31 +314,24 @@ export class NgramIndex {
     termSpace: number,
     outputCount: number,
   ): NgramMatch | undefined {
-    const { size, span, minNats, minEvidence, passageTokens, windowTokens } = this.options;
+    const { size, span, minNats, minEvidence, passageTokens } = this.options;
     const counts = this.countTerms(vector, termSpace);
     // Chance is reckoned over at most a passage: in a long chunk the words of one section
     // cluster together, and spreading them over the whole chunk would overrate every seed.
     const length = Math.min(vector.contentCount, passageTokens);
     const scale = span ** (size - 1) / length ** (size - 1);
-    // The output side, likewise, over a window around the seed: an answer that keeps repeating a
-    // pair's words would form the pair by chance too. (Local, so that topic words elsewhere in a
-    // long answer do not discount a paraphrased passage.)
-    const width = Math.min(outputCount, windowTokens);
-    const outputScale = span ** (size - 1) / width ** (size - 1);
     const contributions = this.contributions;
     let total = 0;
     for (let m = 0; m < matchedCount; m++) {
       const entry = this.matched[m] ?? 0;
       const first = this.entryFirst[entry] ?? 0;
-      const from = Math.max(0, Math.min(first - (width >> 1), outputCount - width));
       let lambda = scale;
-      let outputLambda = outputScale;
-      for (let t = 0; t < size; t++) {
-        const term = this.entryTerms[entry * size + t] ?? 0;
-        lambda *= counts[term] ?? 0;
-        outputLambda *= this.occurrences(term, from, from + width);
-      }
-      const nats = -Math.log(-Math.expm1(-Math.max(lambda, outputLambda)));
+      for (let t = 0; t < size; t++) lambda *= counts[this.entryTerms[entry * size + t] ?? 0] ?? 0;
+      // The larger λ counts; the output's is known with its worth (evidenceBound computed both).
+      const nats =
+        lambda <= (this.entryOutputLambda[entry] ?? 0)
+          ? (this.entryOutputNats[entry] ?? 0)
+          : -Math.log(-Math.expm1(-lambda));
       this.matchedNats[m] = nats;
       if (nats < minNats) continue;
       contributions[first] = (contributions[first] ?? 0) + nats;
@@ -362,6 +433,11 @@ export class NgramIndex {
       }
       slot = (slot + 1) & mask;
     }
+  }
+
+  /** Bit of the pair filter for two terms of the output. */
+  private pairBit(x: number, y: number): number {
+    return (Math.imul(terms.group[x] ?? 0, this.groupCount) + (terms.group[y] ?? 0)) & (PAIR_FILTER_BITS - 1);
   }
 
   private lookupPair(hash: number, x: number, y: number): number {

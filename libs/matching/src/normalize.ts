@@ -61,8 +61,44 @@ export function isContinuation(text: string, index: number): boolean {
   const code = text.charCodeAt(index);
   if (code < 0x300) return false;
   if (code >= 0x1160 && code <= 0x11ff) return true; // Hangul medial vowels and final consonants
+  if (code < 0xd800 || code > 0xdfff) return bmpProperty(code, COMBINES) === YES;
   const cp = text.codePointAt(index) ?? code;
   return COMBINING.test(String.fromCodePoint(cp));
+}
+
+/**
+ * True when the code unit, as a segment of its own, normalizes to separators only (NBSP, curly
+ * quotes, dashes, ellipses…). False for surrogates, which are only half a character.
+ */
+export function foldsToSeparator(code: number): boolean {
+  return (code < 0xd800 || code > 0xdfff) && bmpProperty(code, SEPARATES) === YES;
+}
+
+const UNKNOWN = 0;
+const YES = 1;
+const NO = 2;
+const COMBINES = 0;
+const SEPARATES = 1;
+/**
+ * Two properties of each BMP character (outside surrogates), filled in on first use: they are
+ * fixed by Unicode, but working them out takes a regular expression or a normalization.
+ */
+const bmpProperties = [new Uint8Array(0x10000), new Uint8Array(0x10000)] as const;
+
+function bmpProperty(code: number, property: typeof COMBINES | typeof SEPARATES): number {
+  const table = bmpProperties[property];
+  const known = table[code] ?? UNKNOWN;
+  if (known !== UNKNOWN) return known;
+  const ch = String.fromCharCode(code);
+  const holds = property === COMBINES ? COMBINING.test(ch) : !COMBINING.test(ch) && isAllSeparators(foldSegment(ch));
+  table[code] = holds ? YES : NO;
+  return table[code] ?? UNKNOWN;
+}
+
+function isAllSeparators(folded: string): boolean {
+  if (folded.length === 0) return false;
+  for (let k = 0; k < folded.length; k++) if (folded.charCodeAt(k) !== SEPARATOR) return false;
+  return true;
 }
 
 function codePointLength(text: string, index: number): number {

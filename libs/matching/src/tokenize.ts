@@ -1,13 +1,8 @@
-import { ASCII_FOLD, SEPARATOR, foldSegment, isContinuation, segmentEnd } from './normalize';
+import { ASCII_FOLD, SEPARATOR, foldSegment, foldsToSeparator, isContinuation, segmentEnd } from './normalize';
 import type { Vocabulary } from './vocabulary';
 
-/** FNV-1a over the folded UTF-16 code units of a token, computed while scanning. */
-const FNV_OFFSET = 0x811c9dc5 | 0;
-const FNV_PRIME = 0x01000193;
-
-/** ASCII_FOLD extended to all byte values: bytes of multi-byte UTF-8 sequences map to NON_ASCII. */
-const NON_ASCII = -2;
-const BYTE_FOLD = Int16Array.from({ length: 256 }, (_, byte) => (byte < 0x80 ? (ASCII_FOLD[byte] ?? -1) : NON_ASCII));
+/** For every byte value: 1 for ASCII letters and digits, whose folded form is `byte | 0x20`; else 0. */
+const ASCII_WORD_BYTE = Uint8Array.from({ length: 256 }, (_, byte) => ((ASCII_FOLD[byte] ?? -1) >= 0 ? 1 : 0));
 
 /**
  * A text cut into normalized word tokens (see normalize.ts), each interned as a number, with the
@@ -39,59 +34,51 @@ export class TokenizedText {
   tokenize(text: string, vocabulary: Vocabulary, stemming: boolean): this {
     this.count = 0;
     this.contentCount = 0;
-    // The scan walks the UTF-8 bytes (indexing a byte array is much cheaper than charCodeAt) and
-    // keeps `i`, the UTF-16 index of the same character, for offsets and the non-ASCII path.
+    // The scan walks the UTF-8 bytes (indexing a byte array is much cheaper than charCodeAt).
+    // `shift` is how far the byte index has run ahead of the UTF-16 index of the same character.
     const bytes = utf8(text);
     const byteCount = encoded;
     // Imported bindings compile to getters: read them once, not per character.
     const fold = ASCII_FOLD;
-    const byteFold = BYTE_FOLD;
+    const wordByte = ASCII_WORD_BYTE;
     let scratch = this.scratch;
+    /** Length of the token the general path is building (0: none). */
     let length = 0;
-    let hash = FNV_OFFSET;
     let start = 0;
     let end = 0;
+    let shift = 0;
     let b = 0;
-    let i = 0;
     while (b < byteCount) {
-      const code = bytes[b] ?? 0;
+      let code = bytes[b] ?? 0;
       if (length === 0 && code < 0x80) {
         // Between tokens, ASCII text takes a tight loop: skip a separator, or read a whole word
         // and intern it straight from the byte buffer.
-        let folded = fold[code] ?? -1;
-        if (folded < 0) {
+        if (wordByte[code] === 0) {
           b++;
-          i++;
           continue;
         }
         const from = b;
-        let wordHash = FNV_OFFSET;
-        // byteFold maps bytes from 0x80 up to NON_ASCII, so one test ends the word on either.
+        // The last PACKED_MAX folded characters, packed as the vocabulary keys short words.
+        let low = 0;
+        let high = 0;
+        // Stops on the separator byte after the text too; bytes from 0x80 up end the word as well.
         do {
-          wordHash = Math.imul(wordHash ^ folded, FNV_PRIME);
-          b++;
-          folded = b < byteCount ? (byteFold[bytes[b] ?? 0] ?? -1) : -1;
-        } while (folded >= 0);
-        const nonAscii = folded === NON_ASCII;
+          high = (high << 8) | (low >>> 24);
+          low = (low << 8) | code | 0x20;
+          code = bytes[++b] ?? 0;
+        } while (wordByte[code] === 1);
         const wordLength = b - from;
-        if (nonAscii) {
+        if (code >= 0x80) {
           // The word may go on past ASCII ("café"): hand it to the general path below.
           while (scratch.length < wordLength) scratch = this.growScratch();
-          for (let k = 0; k < wordLength; k++) scratch[k] = fold[bytes[from + k] ?? 0] ?? 0;
+          for (let k = 0; k < wordLength; k++) scratch[k] = (bytes[from + k] ?? 0) | 0x20;
           length = wordLength;
-          hash = wordHash;
-          start = i;
-          end = i + wordLength;
+          start = from - shift;
+          end = b - shift;
         } else {
-          this.push(
-            vocabulary,
-            vocabulary.internAscii(bytes, from, wordLength, wordHash, fold),
-            i,
-            i + wordLength,
-            stemming,
-          );
+          const word = vocabulary.internAscii(bytes, from, wordLength, low, high);
+          this.push(vocabulary, word, from - shift, b - shift, stemming);
         }
-        i += wordLength;
         continue;
       }
       if (code < 0x80) {
@@ -100,25 +87,30 @@ export class TokenizedText {
         if (folded >= 0) {
           if (length === scratch.length) scratch = this.growScratch();
           scratch[length++] = folded;
-          hash = Math.imul(hash ^ folded, FNV_PRIME);
-          end = i + 1;
+          end = b + 1 - shift;
         } else {
-          this.push(vocabulary, vocabulary.intern(scratch, length, hash), start, end, stemming);
+          this.push(vocabulary, vocabulary.intern(scratch, length), start, end, stemming);
           length = 0;
-          hash = FNV_OFFSET;
         }
         b++;
-        i++;
+        continue;
+      }
+      const i = b - shift;
+      const unit = text.charCodeAt(i);
+      if (foldsToSeparator(unit) && !(i + 1 < text.length && isContinuation(text, i + 1))) {
+        // Punctuation and spaces beyond ASCII (curly quotes, dashes, NBSP) on their own: a separator.
+        if (length > 0) this.push(vocabulary, vocabulary.intern(scratch, length), start, end, stemming);
+        length = 0;
+        const unitBytes = unit < 0x800 ? 2 : 3;
+        b += unitBytes;
+        shift += unitBytes - 1;
         continue;
       }
       let segmentStart = i;
       if (i > 0 && isContinuation(text, i) && text.charCodeAt(i - 1) < 0x80) {
         // A combining mark after an ASCII character ("e" + U+0301): normalize the pair together.
         segmentStart = i - 1;
-        if (length > 0 && end === i) {
-          length--;
-          hash = rehash(scratch, length);
-        }
+        if (length > 0 && end === i) length--;
       }
       const segmentStop = segmentEnd(text, segmentStart);
       const folded = foldSegment(text.slice(segmentStart, segmentStop));
@@ -128,18 +120,16 @@ export class TokenizedText {
           if (length === 0) start = segmentStart;
           if (length === scratch.length) scratch = this.growScratch();
           scratch[length++] = c;
-          hash = Math.imul(hash ^ c, FNV_PRIME);
           end = segmentStop;
         } else if (length > 0) {
-          this.push(vocabulary, vocabulary.intern(scratch, length, hash), start, end, stemming);
+          this.push(vocabulary, vocabulary.intern(scratch, length), start, end, stemming);
           length = 0;
-          hash = FNV_OFFSET;
         }
       }
       b += utf8Length(text, i, segmentStop);
-      i = segmentStop;
+      shift = b - segmentStop;
     }
-    if (length > 0) this.push(vocabulary, vocabulary.intern(scratch, length, hash), start, end, stemming);
+    if (length > 0) this.push(vocabulary, vocabulary.intern(scratch, length), start, end, stemming);
     return this;
   }
 
@@ -185,11 +175,15 @@ let utf8Buffer = new Uint8Array(1 << 16);
 /** Byte count of the last `utf8` call. */
 let encoded = 0;
 
-/** The text's UTF-8 bytes, in a buffer reused from call to call. */
+/**
+ * The text's UTF-8 bytes, in a buffer reused from call to call, followed by a 0 byte (a
+ * separator, so a scan can end a word without testing for the end of the text).
+ */
 function utf8(text: string): Uint8Array {
   // Three bytes per UTF-16 code unit is the most UTF-8 can need.
-  if (utf8Buffer.length < text.length * 3) utf8Buffer = new Uint8Array(text.length * 3);
+  if (utf8Buffer.length <= text.length * 3) utf8Buffer = new Uint8Array(text.length * 3 + 1);
   encoded = encoder.encodeInto(text, utf8Buffer).written;
+  utf8Buffer[encoded] = 0;
   return utf8Buffer;
 }
 
@@ -210,12 +204,6 @@ function utf8Length(text: string, from: number, to: number): number {
 
 function isLowSurrogate(code: number): boolean {
   return code >= 0xdc00 && code <= 0xdfff;
-}
-
-function rehash(chars: Uint16Array, length: number): number {
-  let hash = FNV_OFFSET;
-  for (let k = 0; k < length; k++) hash = Math.imul(hash ^ (chars[k] ?? 0), FNV_PRIME);
-  return hash;
 }
 
 function doubled(array: Int32Array): Int32Array {

@@ -7,25 +7,44 @@ function chars(word: string): Uint16Array {
 describe('Vocabulary', () => {
   it('gives a word the same id every time and different words different ids', () => {
     const vocabulary = new Vocabulary();
-    const a = vocabulary.intern(chars('alpha'), 5, 1);
-    const b = vocabulary.intern(chars('beta'), 4, 2);
-    expect(vocabulary.intern(chars('alpha'), 5, 1)).toBe(a);
+    const a = vocabulary.intern(chars('alpha'), 5);
+    const b = vocabulary.intern(chars('beta'), 4);
+    expect(vocabulary.intern(chars('alpha'), 5)).toBe(a);
     expect(b).not.toBe(a);
     expect(vocabulary.word(a)).toBe('alpha');
   });
 
   it('never merges words whose hashes collide', () => {
     const vocabulary = new Vocabulary();
-    const ids = ['abc', 'abd', 'xyz', 'ab'].map((word) => vocabulary.intern(chars(word), word.length, 42));
-    expect(new Set(ids).size).toBe(4);
-    expect(vocabulary.intern(chars('abd'), 3, 42)).toBe(ids[1]);
+    // Long words are keyed by FNV-1a, and these two share it.
+    const ids = ['inheritance5uzx', 'inheritanceg2ad'].map((word) => vocabulary.intern(chars(word), word.length));
+    expect(new Set(ids).size).toBe(2);
+    expect(vocabulary.intern(chars('inheritanceg2ad'), 15)).toBe(ids[1]);
+    expect(vocabulary.word(ids[1] ?? 0)).toBe('inheritanceg2ad');
+  });
+
+  it('gives a word read from UTF-8 bytes the id it has as characters', () => {
+    const vocabulary = new Vocabulary();
+    for (const word of ['pagerank', 'p', 'abcdefghi', 'inheritance5uzx']) {
+      const bytes = new TextEncoder().encode(word.toUpperCase());
+      let low = 0;
+      let high = 0;
+      for (const byte of bytes) {
+        high = (high << 8) | (low >>> 24);
+        low = (low << 8) | byte | 0x20;
+      }
+      const fromBytes = vocabulary.internAscii(bytes, 0, bytes.length, low, high);
+      expect(vocabulary.intern(chars(word), word.length)).toBe(fromBytes);
+      expect(vocabulary.word(fromBytes)).toBe(word);
+    }
+    expect(vocabulary.size).toBe(4);
   });
 
   it('records stems and content status once per word', () => {
     const vocabulary = new Vocabulary();
-    const inherits = vocabulary.intern(chars('inherits'), 8, 3);
-    const inherited = vocabulary.intern(chars('inherited'), 9, 4);
-    const the = vocabulary.intern(chars('the'), 3, 5);
+    const inherits = vocabulary.intern(chars('inherits'), 8);
+    const inherited = vocabulary.intern(chars('inherited'), 9);
+    const the = vocabulary.intern(chars('the'), 3);
     expect(vocabulary.contentStems[inherits]).toBe(vocabulary.contentStems[inherited]);
     expect(vocabulary.contentWords[inherits]).not.toBe(vocabulary.contentWords[inherited]);
     expect(vocabulary.contentStems[the]).toBe(NOT_CONTENT);
@@ -35,7 +54,7 @@ describe('Vocabulary', () => {
     const vocabulary = new Vocabulary(50_000);
     for (let n = 0; n < 60_000; n++) {
       const word = `w${n}`;
-      vocabulary.intern(chars(word), word.length, n * 7919);
+      vocabulary.intern(chars(word), word.length);
     }
     expect(vocabulary.size).toBe(60_000);
     expect(vocabulary.word(59_999)).toBe('w59999');
