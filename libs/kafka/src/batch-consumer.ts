@@ -102,7 +102,9 @@ export class BatchConsumer {
     };
     this.consumer = options.kafka.consumer({
       groupId: options.groupId,
-      sessionTimeout: 30_000,
+      // A member that died without leaving (SIGKILL, OOM) holds its partitions until its session
+      // times out, and a replacement cannot join before: this bounds how long a crash stalls them.
+      sessionTimeout: 10_000,
       heartbeatInterval: 3_000,
       maxWaitTimeInMs: 250,
       maxBytesPerPartition: 4 * 1024 * 1024,

@@ -113,26 +113,33 @@ export class Infrastructure implements OnApplicationBootstrap, BeforeApplication
         await ensureTopics(this.kafka, { partitions: this.config.KAFKA_PARTITIONS });
         await this.publisher.connect();
         await this.admin.connect();
-        for (const definition of this.definitions) {
-          const consumer = new BatchConsumer({
-            ...definition,
-            kafka: this.kafka,
-            pool: this.pool,
-            publisher: this.publisher,
-            schema: this.options.schema,
-            observer: combineObservers(
-              {
-                error: (message, error) => this.logger.write('warn', message, [], { error: String(error) }),
-                deadLettered: (topic, reason) =>
-                  this.logger.write('warn', 'dead-lettered a message', [], { topic, reason }),
-              },
-              this.metrics.consumerObserver(definition.groupId),
-              definition.observer,
-            ),
-          });
-          await consumer.start();
-          this.consumers.push(consumer);
+        const consumers = this.definitions.map(
+          (definition) =>
+            new BatchConsumer({
+              ...definition,
+              kafka: this.kafka,
+              pool: this.pool,
+              publisher: this.publisher,
+              schema: this.options.schema,
+              observer: combineObservers(
+                {
+                  error: (message, error) => this.logger.write('warn', message, [], { error: String(error) }),
+                  deadLettered: (topic, reason) =>
+                    this.logger.write('warn', 'dead-lettered a message', [], { topic, reason }),
+                },
+                this.metrics.consumerObserver(definition.groupId),
+                definition.observer,
+              ),
+            }),
+        );
+        // Side by side: after a crash each group's join waits out the dead member's session.
+        try {
+          await Promise.all(consumers.map((consumer) => consumer.start()));
+        } catch (error) {
+          await Promise.allSettled(consumers.map((consumer) => consumer.stop())); // the next attempt starts them anew
+          throw error;
         }
+        this.consumers.push(...consumers);
         this.initialized = true;
         this.logger.log(`ready: schema ${this.options.schema}, ${this.consumers.length} consumer(s)`);
         return;
