@@ -80,6 +80,11 @@ export class ErrorFilter implements ExceptionFilter {
     }
     if (exception instanceof HttpException) {
       const response = exception.getResponse();
+      if (isHealthReport(response)) {
+        // Readiness says what is down, for whoever is looking at a pod that stays unready.
+        const down = Object.keys(response.error ?? {}).join(', ');
+        return { status: exception.getStatus(), body: { detail: `not ready: ${down}`, ...response }, headers: {} };
+      }
       const message =
         typeof response === 'string' ? response : ((response as { message?: unknown }).message ?? exception.message);
       return {
@@ -104,4 +109,14 @@ export class ErrorFilter implements ExceptionFilter {
     });
     return { status: HttpStatus.INTERNAL_SERVER_ERROR, body: { detail: 'internal error' }, headers: {} };
   }
+}
+
+/** The report `@nestjs/terminus` throws when a check is down: `{status, info, error, details}`. */
+function isHealthReport(response: unknown): response is { status: 'error'; error?: Record<string, unknown> } {
+  return (
+    typeof response === 'object' &&
+    response !== null &&
+    (response as { status?: unknown }).status === 'error' &&
+    'details' in response
+  );
 }

@@ -28,7 +28,7 @@ export interface RunningService extends RunningProcess {
  */
 export async function startService(app: string, env: Record<string, string> = {}): Promise<RunningService> {
   const { kafkaBrokers, databaseUrl } = testEnvironment();
-  const port = await freePort();
+  const port = env.PORT === undefined ? await freePort() : Number(env.PORT);
   const proc = startTsProcess(path.join(REPO_ROOT, `apps/${app}/src/main.ts`), {
     KAFKA_BROKERS: kafkaBrokers.join(','),
     DATABASE_URL: databaseUrl,
@@ -38,14 +38,23 @@ export async function startService(app: string, env: Record<string, string> = {}
     ...env,
   });
   const url = `http://127.0.0.1:${port}`;
-  await waitFor(
-    `${app} to become ready`,
-    async () => {
-      if (proc.child.exitCode !== null) throw new Error(`${app} exited:\n${proc.output()}`);
-      const response = await fetch(`${url}/health/ready`);
-      return response.status === 200;
-    },
-    { timeoutMs: 90_000, intervalMs: 200 },
-  );
+  let lastAnswer = 'none';
+  try {
+    await waitFor(
+      `${app} to become ready`,
+      async () => {
+        if (proc.child.exitCode !== null) throw new Error(`${app} exited:\n${proc.output()}`);
+        const response = await fetch(`${url}/health/ready`);
+        lastAnswer = `${response.status} ${await response.text()}`;
+        return response.status === 200;
+      },
+      { timeoutMs: 90_000, intervalMs: 200 },
+    );
+  } catch (error) {
+    await proc.kill('SIGKILL');
+    const printed = proc.output().split('\n').slice(-40).join('\n');
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`${reason}\nlast readiness answer: ${lastAnswer}\n${app} printed:\n${printed}`, { cause: error });
+  }
   return { ...proc, url };
 }

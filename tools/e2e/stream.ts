@@ -1,0 +1,97 @@
+/**
+ * A deterministic stream of Buzo runs — a retrieval and the generation it fed — for the
+ * end-to-end test and benchmark. Every tenth run serves one of a few quarantined vectors and its
+ * answer quotes it, so the alerts it must raise are known in advance.
+ */
+import { randomUUID } from 'node:crypto';
+
+export interface StreamRun {
+  retrieval: Record<string, unknown>;
+  generation: Record<string, unknown> & { clientEventId: string };
+  /** The quarantined vector this run serves and cites, if any. */
+  quarantinedVector?: string;
+}
+
+export interface Stream {
+  collectionId: string;
+  quarantined: string[];
+  runs: StreamRun[];
+  /** The clientEventId of every event. */
+  expectedEvents: string[];
+  /** `<alertType>|<retrieval or generation clientEventId>|<vectorId>` of every alert the stream must raise. */
+  expectedAlerts: string[];
+}
+
+const QUARANTINED_VECTORS = 20;
+const SYLLABLES = ['ka', 'lo', 'mi', 'ne', 'ru', 'sa', 'to', 'vi', 'ze', 'po', 'da', 'fu', 'gi', 'he', 'jo', 'bu'];
+
+/** A small seeded generator (mulberry32): the same stream on every run. */
+function seeded(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+/** Chunk text of made-up three-syllable words: two chunks share no run of words by chance. */
+function textOf(random: () => number, words: number): string {
+  const pick = () => SYLLABLES[Math.floor(random() * SYLLABLES.length)]!;
+  const sentence = Array.from({ length: words }, () => pick() + pick() + pick()).join(' ');
+  return `${sentence.charAt(0).toUpperCase()}${sentence.slice(1)}.`;
+}
+
+export function streamOf(runCount: number, seed = 20261122): Stream {
+  const random = seeded(seed);
+  const collectionId = randomUUID();
+  const tag = randomUUID().slice(0, 8); // client ids unique to this stream
+  const quarantined = Array.from({ length: QUARANTINED_VECTORS }, (_, index) => `q-${index}`);
+  const quarantinedContent = quarantined.map(() => textOf(random, 30));
+  const runs: StreamRun[] = [];
+  const expectedAlerts: string[] = [];
+  for (let index = 0; index < runCount; index += 1) {
+    const runId = `run-${tag}-${index}`;
+    const flagged = index % 10 === 0 ? (index / 10) % QUARANTINED_VECTORS : undefined;
+    const used =
+      flagged === undefined
+        ? { id: `v-${index}-used`, content: textOf(random, 30) }
+        : { id: quarantined[flagged]!, content: quarantinedContent[flagged]! };
+    const unused = { id: `v-${index}-unused`, content: textOf(random, 30) };
+    const now = new Date().toISOString();
+    const retrieval = {
+      clientEventId: `r-${tag}-${index}`,
+      collectionId,
+      query: { text: `question ${index}` },
+      results: [
+        { id: used.id, score: 0.9, content: used.content },
+        { id: unused.id, score: 0.6, content: unused.content },
+      ],
+      kReturned: 2,
+      latencyMs: 30,
+      timestamp: now,
+      parentQueryId: runId,
+      sdk: { lang: 'ts', version: '0.4.0' },
+    };
+    const generation = {
+      clientEventId: `g-${tag}-${index}`,
+      runId,
+      output: { text: `Here is what the documents say. ${used.content} I hope this helps.` },
+      latencyMs: 500,
+      timestamp: now,
+      sdk: { lang: 'ts', version: '0.4.0' },
+    };
+    runs.push({ retrieval, generation, ...(flagged === undefined ? {} : { quarantinedVector: used.id }) });
+    if (flagged !== undefined) {
+      expectedAlerts.push(`SERVED_FLAGGED|${retrieval.clientEventId}|${used.id}`);
+      expectedAlerts.push(`CITED_FLAGGED|${generation.clientEventId}|${used.id}`);
+    }
+  }
+  const expectedEvents = runs.flatMap(({ retrieval, generation }) => [
+    String(retrieval.clientEventId),
+    generation.clientEventId,
+  ]);
+  return { collectionId, quarantined, runs, expectedEvents, expectedAlerts };
+}
