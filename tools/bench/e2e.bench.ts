@@ -1,0 +1,163 @@
+// `npm run bench:e2e`: at a steady rate of mixed retrievals and generations through the gateway,
+// the delay from the gateway's 200 to (a) the generation visible in the query API and (b) its
+// CITED_FLAGGED alert recorded (published by alerting, in the same transaction that records it).
+//
+//   BENCH_RATE=500 BENCH_DURATION_MS=60000 npm run bench:e2e
+import { Topics } from '@cairn/contracts';
+import { createTestOrganization, TopicReader, waitFor } from '@cairn/testing';
+import { quarantineDecisionsApplied } from '../demo/story';
+import { Pipeline } from '../e2e/pipeline';
+import { streamOf } from '../e2e/stream';
+
+const RATE = Number(process.env.BENCH_RATE ?? 500); // events per second, half retrievals, half generations
+const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 60_000);
+const WARM_UP_MS = 5_000;
+const TICK_MS = 100;
+/** Every how many generations one is watched in the query API (polling it costs the ledger). */
+const WATCH_EVERY = 10;
+const POLL_MS = 20;
+
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function summary(name: string, delays: number[]): string {
+  const sorted = [...delays].sort((a, b) => a - b);
+  return (
+    `${name}: p50 ${percentile(sorted, 0.5).toFixed(0)} ms, p99 ${percentile(sorted, 0.99).toFixed(0)} ms, ` +
+    `max ${(sorted[sorted.length - 1] ?? NaN).toFixed(0)} ms (${sorted.length} samples)`
+  );
+}
+
+async function main(): Promise<void> {
+  const pipeline = await Pipeline.start();
+  try {
+    const org = await createTestOrganization();
+    const key = org.keys.all!;
+    const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
+    const post = async (path: string, body: unknown) => {
+      const response = await fetch(`${pipeline.url('ingest-gateway')}${path}`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify(body),
+      });
+      if (response.status !== 200) throw new Error(`${path} answered ${response.status}: ${await response.text()}`);
+    };
+    await waitFor('the key to reach the services', async () => {
+      const answers = await Promise.all(
+        [`${pipeline.url('ingest-gateway')}/v1/quarantine`, `${pipeline.url('audit-ledger')}/v1/alerts`].map((url) =>
+          fetch(url, { headers }),
+        ),
+      );
+      return answers.every((answer) => answer.status !== 401);
+    });
+
+    const runsPerTick = Math.max(1, Math.round((RATE / 2) * (TICK_MS / 1_000)));
+    const ticks = Math.ceil(DURATION_MS / TICK_MS);
+    const stream = streamOf(runsPerTick * ticks);
+    const decisionsBefore = await quarantineDecisionsApplied(pipeline.url('alerting'));
+    await post('/v1/vectors/quarantine', { collectionId: stream.collectionId, vectorIds: stream.quarantined });
+    await waitFor(
+      'alerting to apply the quarantine',
+      async () =>
+        (await quarantineDecisionsApplied(pipeline.url('alerting'))) >= decisionsBefore + stream.quarantined.length,
+    );
+
+    /** When the gateway answered 200 for each generation, by clientEventId. */
+    const acceptedAt = new Map<string, number>();
+    const flagged = new Set(
+      stream.runs.filter((run) => run.quarantinedVector).map((run) => run.generation.clientEventId),
+    );
+    const alertDelays: number[] = [];
+    // Arrival is stamped as the reader takes each alert in.
+    const receivedAt = new Map<string, number>();
+    const alerts = await new TopicReader([Topics.alerts], (event) => {
+      if (event.orgId !== org.orgId) return false;
+      receivedAt.set(event.id, Date.now());
+      return true;
+    }).start();
+    const seenAlerts = new Set<string>();
+    const visibleDelays: number[] = [];
+    const watchers: Promise<void>[] = [];
+    const started = Date.now();
+    const measured = (at: number) => at - started >= WARM_UP_MS;
+
+    const watchVisibility = async (clientEventId: string, since: number) => {
+      const url = `${pipeline.url('audit-ledger')}/v1/generations/${clientEventId}`;
+      for (const deadline = since + 30_000; Date.now() < deadline; await sleep(POLL_MS)) {
+        const response = await fetch(url, { headers });
+        await response.arrayBuffer();
+        if (response.status === 200) {
+          visibleDelays.push(Date.now() - since);
+          return;
+        }
+      }
+      visibleDelays.push(Infinity);
+    };
+    const collectAlerts = () => {
+      for (const event of alerts.events) {
+        if (seenAlerts.has(event.id) || event.type !== 'alert.raised.v1') continue;
+        seenAlerts.add(event.id);
+        const generation = event.payload.generation?.clientEventId;
+        const since = generation === undefined ? undefined : acceptedAt.get(generation);
+        if (event.payload.alertType === 'CITED_FLAGGED' && since !== undefined && measured(since)) {
+          alertDelays.push(receivedAt.get(event.id)! - since);
+        }
+      }
+    };
+
+    let failures = 0;
+    for (let tick = 0; tick < ticks; tick += 1) {
+      const due = started + tick * TICK_MS;
+      if (due > Date.now()) await sleep(due - Date.now());
+      const runs = stream.runs.slice(tick * runsPerTick, (tick + 1) * runsPerTick);
+      void (async () => {
+        try {
+          await post('/v1/retrieval-traces', { events: runs.map((run) => run.retrieval) });
+          await post('/v1/generation-traces', { events: runs.map((run) => run.generation) });
+          const at = Date.now();
+          for (const [index, run] of runs.entries()) {
+            acceptedAt.set(run.generation.clientEventId, at);
+            if (measured(at) && (tick * runsPerTick + index) % WATCH_EVERY === 0) {
+              watchers.push(watchVisibility(run.generation.clientEventId, at));
+            }
+          }
+        } catch (error) {
+          failures += 1;
+          console.error(String(error));
+        }
+      })();
+    }
+    const sentFor = (Date.now() - started) / 1_000;
+    await Promise.all(watchers);
+    const expectedAlerts = [...flagged].filter((id) => {
+      const at = acceptedAt.get(id);
+      return at !== undefined && measured(at);
+    }).length;
+    await waitFor(
+      'the CITED_FLAGGED alerts',
+      () => {
+        collectAlerts();
+        return alertDelays.length >= expectedAlerts;
+      },
+      { timeoutMs: 60_000 },
+    ).catch(() => undefined);
+    await alerts.stop();
+
+    console.log(
+      `sent ${stream.runs.length * 2} events in ${sentFor.toFixed(1)} s (${((stream.runs.length * 2) / sentFor).toFixed(0)} events/s, ` +
+        `target ${RATE}); ${failures} failed batches; first ${WARM_UP_MS / 1_000} s not measured`,
+    );
+    console.log(summary('(a) gateway 200 → generation visible in the query API', visibleDelays));
+    console.log(summary('(b) gateway 200 → its CITED_FLAGGED alert recorded', alertDelays));
+    if (alertDelays.length < expectedAlerts)
+      console.log(`missing alerts: ${expectedAlerts - alertDelays.length} of ${expectedAlerts}`);
+  } finally {
+    await pipeline.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
