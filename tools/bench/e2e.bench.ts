@@ -107,27 +107,31 @@ async function main(): Promise<void> {
     };
 
     let failures = 0;
+    const sends: Promise<void>[] = [];
     for (let tick = 0; tick < ticks; tick += 1) {
       const due = started + tick * TICK_MS;
       if (due > Date.now()) await sleep(due - Date.now());
       const runs = stream.runs.slice(tick * runsPerTick, (tick + 1) * runsPerTick);
-      void (async () => {
-        try {
-          await post('/v1/retrieval-traces', { events: runs.map((run) => run.retrieval) });
-          await post('/v1/generation-traces', { events: runs.map((run) => run.generation) });
-          const at = Date.now();
-          for (const [index, run] of runs.entries()) {
-            acceptedAt.set(run.generation.clientEventId, at);
-            if (measured(at) && (tick * runsPerTick + index) % WATCH_EVERY === 0) {
-              watchers.push(watchVisibility(run.generation.clientEventId, at));
+      sends.push(
+        (async () => {
+          try {
+            await post('/v1/retrieval-traces', { events: runs.map((run) => run.retrieval) });
+            await post('/v1/generation-traces', { events: runs.map((run) => run.generation) });
+            const at = Date.now();
+            for (const [index, run] of runs.entries()) {
+              acceptedAt.set(run.generation.clientEventId, at);
+              if (measured(at) && (tick * runsPerTick + index) % WATCH_EVERY === 0) {
+                watchers.push(watchVisibility(run.generation.clientEventId, at));
+              }
             }
+          } catch (error) {
+            failures += 1;
+            console.error(String(error));
           }
-        } catch (error) {
-          failures += 1;
-          console.error(String(error));
-        }
-      })();
+        })(),
+      );
     }
+    await Promise.all(sends); // every watcher is registered once its batch is answered
     const sentFor = (Date.now() - started) / 1_000;
     await Promise.all(watchers);
     const expectedAlerts = [...flagged].filter((id) => {
