@@ -51,12 +51,16 @@ export class Pipeline {
     return service.url;
   }
 
-  /** SIGKILLs the service — no goodbye to Kafka or Postgres — and starts it again on its port. */
-  async crashAndRestart(name: ServiceName): Promise<void> {
+  /**
+   * SIGKILLs the service — no goodbye to Kafka or Postgres — and starts it again on its port;
+   * `killed` is told as soon as it is dead.
+   */
+  async crashAndRestart(name: ServiceName, killed: () => void = () => undefined): Promise<void> {
     const victim = this.running.get(name);
     if (victim === undefined) throw new Error(`${name} is not running`);
     this.running.delete(name);
     await victim.kill('SIGKILL');
+    killed();
     await this.launch(name, Number(new URL(victim.url).port));
   }
 

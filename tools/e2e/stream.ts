@@ -1,9 +1,9 @@
 /**
- * A deterministic stream of Buzo runs — a retrieval and the generation it fed — for the
+ * A stream of Buzo runs — a retrieval and the generation it fed — for the
  * end-to-end test and benchmark. Every tenth run serves one of a few quarantined vectors and its
  * answer quotes it, so the alerts it must raise are known in advance.
  */
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 
 export interface StreamRun {
   retrieval: Record<string, unknown>;
@@ -25,31 +25,18 @@ export interface Stream {
 const QUARANTINED_VECTORS = 20;
 const SYLLABLES = ['ka', 'lo', 'mi', 'ne', 'ru', 'sa', 'to', 'vi', 'ze', 'po', 'da', 'fu', 'gi', 'he', 'jo', 'bu'];
 
-/** A small seeded generator (mulberry32): the same stream on every run. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 /** Chunk text of made-up three-syllable words: two chunks share no run of words by chance. */
-function textOf(random: () => number, words: number): string {
-  const pick = () => SYLLABLES[Math.floor(random() * SYLLABLES.length)]!;
+function textOf(words: number): string {
+  const pick = () => SYLLABLES[randomInt(SYLLABLES.length)]!;
   const sentence = Array.from({ length: words }, () => pick() + pick() + pick()).join(' ');
   return `${sentence.charAt(0).toUpperCase()}${sentence.slice(1)}.`;
 }
 
-export function streamOf(runCount: number, seed = 20261122): Stream {
-  const random = seeded(seed);
+export function streamOf(runCount: number): Stream {
   const collectionId = randomUUID();
   const tag = randomUUID().slice(0, 8); // client ids unique to this stream
   const quarantined = Array.from({ length: QUARANTINED_VECTORS }, (_, index) => `q-${index}`);
-  const quarantinedContent = quarantined.map(() => textOf(random, 30));
+  const quarantinedContent = quarantined.map(() => textOf(30));
   const runs: StreamRun[] = [];
   const expectedAlerts: string[] = [];
   for (let index = 0; index < runCount; index += 1) {
@@ -57,9 +44,9 @@ export function streamOf(runCount: number, seed = 20261122): Stream {
     const flagged = index % 10 === 0 ? (index / 10) % QUARANTINED_VECTORS : undefined;
     const used =
       flagged === undefined
-        ? { id: `v-${index}-used`, content: textOf(random, 30) }
+        ? { id: `v-${index}-used`, content: textOf(30) }
         : { id: quarantined[flagged]!, content: quarantinedContent[flagged]! };
-    const unused = { id: `v-${index}-unused`, content: textOf(random, 30) };
+    const unused = { id: `v-${index}-unused`, content: textOf(30) };
     const now = new Date().toISOString();
     const retrieval = {
       clientEventId: `r-${tag}-${index}`,

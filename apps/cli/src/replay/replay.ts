@@ -16,6 +16,9 @@ import {
   type ReplayStart,
 } from './replay-plan';
 
+/** Postgres' code for a relation (or its schema) that does not exist. */
+const UNDEFINED_TABLE = '42P01';
+
 export interface ReplayRequest {
   service: ReplayableService;
   from: ReplayStart;
@@ -66,9 +69,15 @@ export async function replay(request: ReplayRequest, dependencies: ReplayDepende
 
 /** The service's own groups and the topics each consumes, from its positions table. */
 async function serviceGroups(pool: Pool, schema: string): Promise<Map<string, string[]>> {
-  const { rows } = await pool.query<{ group_id: string; topic: string }>(
-    `SELECT DISTINCT group_id, topic FROM ${schema}.consumer_offsets ORDER BY group_id, topic`,
-  );
+  const { rows } = await pool
+    .query<{ group_id: string; topic: string }>(
+      `SELECT DISTINCT group_id, topic FROM ${schema}.consumer_offsets ORDER BY group_id, topic`,
+    )
+    .catch((error: unknown) => {
+      // A service that never ran has no schema yet, so no positions.
+      if ((error as { code?: string }).code === UNDEFINED_TABLE) return { rows: [] };
+      throw error;
+    });
   const groups = new Map<string, string[]>();
   for (const { group_id: groupId, topic } of rows) {
     if (!isReplayGroup(groupId)) groups.set(groupId, [...(groups.get(groupId) ?? []), topic]);
