@@ -1,6 +1,6 @@
 import type { Consumer, Kafka } from 'kafkajs';
 import { decodeEvent, type CairnEvent, type TopicName } from '@cairn/contracts';
-import { createKafka } from '@cairn/kafka';
+import { createKafka, ensureTopics } from '@cairn/kafka';
 import { testEnvironment, uniqueName } from './env';
 import { waitFor } from './wait-for';
 
@@ -54,10 +54,12 @@ export class TopicReader {
 }
 
 /**
- * Commits a new consumer group's offsets at the topics' current end, before any member joins.
- * Retries while a freshly created topic's partitions are still electing leaders.
+ * Commits a new consumer group's offsets at the topics' current end, before any member joins,
+ * creating Cairn's topics first if need be. Retries while a freshly created topic's partitions are
+ * still electing leaders.
  */
 export async function startGroupAtEnd(kafka: Kafka, groupId: string, topics: readonly string[]): Promise<void> {
+  await ensureTopics(kafka); // a suite may run before any service has created them
   const admin = kafka.admin();
   await admin.connect();
   try {
