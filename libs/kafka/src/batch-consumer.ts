@@ -89,7 +89,6 @@ export class BatchConsumer {
   private readonly options: Required<Omit<BatchConsumerOptions, 'observer' | 'until'>> &
     Pick<BatchConsumerOptions, 'observer' | 'until'>;
   private running = false;
-  private readonly hints = new Map<string, Promise<void>>();
 
   constructor(options: BatchConsumerOptions) {
     this.options = {
@@ -137,27 +136,14 @@ export class BatchConsumer {
           await this.processChunk(ref, chunk, stillOwned);
           const last = chunk[chunk.length - 1]!.offset;
           payload.resolveOffset(last); // the fetch position moves on only once the chunk is applied
-          this.hintPosition(batch.topic, batch.partition, (BigInt(last) + 1n).toString());
+          const next = (BigInt(last) + 1n).toString();
+          // A hint only: the offset that counts was committed with the state.
+          await consumer
+            .commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }])
+            .catch((error: unknown) => options.observer?.error?.('could not commit offsets to Kafka', error));
           await payload.heartbeat();
         }
       },
-    });
-  }
-
-  /**
-   * Commits the partition's position to Kafka without holding up the next fetch: only a hint (the
-   * position that counts was committed with the state), read by lag monitoring and as the first
-   * fetch position after a rebalance. One partition's hints go out in order.
-   */
-  private hintPosition(topic: string, partition: number, offset: string): void {
-    const key = `${topic}:${partition}`;
-    const previous = this.hints.get(key) ?? Promise.resolve();
-    const hint = previous
-      .then(() => this.consumer.commitOffsets([{ topic, partition, offset }]))
-      .catch((error: unknown) => this.options.observer?.error?.('could not commit offsets to Kafka', error));
-    this.hints.set(key, hint);
-    void hint.then(() => {
-      if (this.hints.get(key) === hint) this.hints.delete(key);
     });
   }
 
@@ -165,7 +151,6 @@ export class BatchConsumer {
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
-    await Promise.all(this.hints.values()); // the last positions reach Kafka before the group is left
     await this.consumer.disconnect();
   }
 
