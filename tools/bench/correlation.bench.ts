@@ -19,13 +19,8 @@ import type { Consumer, Kafka } from 'kafkajs';
 import { Topics, type CairnEvent } from '@cairn/contracts';
 import { createKafka, ensureTopics, EventPublisher } from '@cairn/kafka';
 import { createPool, type Pool } from '@cairn/pg';
-import { startService, testEnvironment, uniqueName, waitFor, type RunningProcess } from '@cairn/testing';
-import {
-  deleteGroups,
-  generationRecorded,
-  retrievalRecorded,
-  startGroupAtEnd,
-} from '../../apps/correlation/test/harness';
+import { deleteGroups, startService, testEnvironment, uniqueName, waitFor, type RunningProcess } from '@cairn/testing';
+import { generationRecorded, retrievalRecorded, startGroupAtEnd } from '../../apps/correlation/test/harness';
 
 const PRELOAD = Number(process.env.BENCH_PRELOAD ?? 1_000_000);
 const SEGMENT = Number(process.env.BENCH_SEGMENT ?? 100_000);

@@ -2,6 +2,7 @@ import { deterministicId, Topics, type CairnEvent, type EventOf } from '@cairn/c
 import { createKafka, EventPublisher } from '@cairn/kafka';
 import { createPool, type Pool } from '@cairn/pg';
 import {
+  deleteGroups,
   createTestOrganization,
   metricSample,
   startGroupAtEnd,
@@ -20,7 +21,6 @@ import {
   AlertingTables,
   citationOf,
   COLLECTION,
-  deleteGroups,
   generation,
   header,
   Receiver,

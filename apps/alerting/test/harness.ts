@@ -3,7 +3,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Kafka } from 'kafkajs';
 import { createEvent, deterministicId, randomEventId, Topics, type EventOf, type TopicName } from '@cairn/contracts';
 import type { Pool } from '@cairn/pg';
 import { waitFor } from '@cairn/testing';
@@ -167,16 +166,6 @@ export const header = (request: ReceivedRequest, name: string): string => {
   if (typeof value !== 'string') throw new Error(`request to ${request.path} has no ${name} header`);
   return value;
 };
-
-export async function deleteGroups(kafka: Kafka, groupIds: string[]): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    await admin.deleteGroups(groupIds);
-  } finally {
-    await admin.disconnect();
-  }
-}
 
 /** The consumer groups alerting runs under `ALERTING_GROUP_ID=<base>`, with their topics. */
 export const alertingGroups = (base: string): [string, TopicName[]][] => [

@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import {
   createEvent,
@@ -17,10 +17,10 @@ import {
   testEnvironment,
   uniqueName,
   waitFor,
-  type RunningProcess,
   type RunningService,
 } from '@cairn/testing';
 import type { StoredRow } from '../src/domain/chain-verification';
+import { ENTRY_COLUMNS, toStoredRow, type EntryRecord } from '../src/ledger/ledger.repository';
 import { PROJECTION_TABLES } from '../src/migrations';
 
 /**
@@ -125,28 +125,11 @@ export class LedgerHarness {
   }
 
   async entries(orgId: string): Promise<StoredRow[]> {
-    const { rows } = await this.pool.query<{
-      seq: string;
-      event_id: string;
-      type: string;
-      occurred_at: string;
-      canonical: string;
-      prev_hash: string;
-      hash: string;
-    }>(
-      `SELECT seq, event_id, type, occurred_at, canonical, prev_hash, hash FROM ledger.entries
-       WHERE org_id = $1 ORDER BY seq`,
+    const { rows } = await this.pool.query<EntryRecord>(
+      `SELECT ${ENTRY_COLUMNS} FROM ledger.entries WHERE org_id = $1 ORDER BY seq`,
       [orgId],
     );
-    return rows.map((row) => ({
-      seq: Number(row.seq),
-      eventId: row.event_id,
-      type: row.type,
-      occurredAt: row.occurred_at,
-      canonical: row.canonical,
-      prevHash: row.prev_hash,
-      hash: row.hash,
-    }));
+    return rows.map(toStoredRow);
   }
 
   /** Until the organization's projection has caught up with its chain. */
@@ -211,30 +194,6 @@ async function withServerPool(databaseUrl: string, work: (pool: Pool) => Promise
   } finally {
     await server.end();
   }
-}
-
-/** Starts a TypeScript command of this repository, for tests that signal it while it runs. */
-export function spawnTs(entry: string, args: string[], env: Record<string, string>): RunningProcess {
-  const child = spawn(process.execPath, ['-r', path.join(REPO_ROOT, 'tools/register.cjs'), entry, ...args], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | NodeJS.Signals>((resolve) =>
-    child.on('exit', (code, signal) => resolve(code ?? signal ?? 0)),
-  );
-  return {
-    child,
-    output: () => output,
-    exited,
-    async kill(signal) {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      return exited;
-    },
-  };
 }
 
 /** Runs a TypeScript command of this repository to completion. */

@@ -1,7 +1,14 @@
 import type { EventOf } from '@cairn/contracts';
-import { createTestOrganization, uniqueName, waitForKey, waitForOutput, type TestOrganization } from '@cairn/testing';
+import {
+  createTestOrganization,
+  startTsProcess,
+  uniqueName,
+  waitForKey,
+  waitForOutput,
+  type TestOrganization,
+} from '@cairn/testing';
 import { alertEvent, COLLECTION, eventId, spanEvent, vectorDecision } from './events';
-import { event, LedgerHarness, runTs, spawnTs, type HttpAnswer } from './harness';
+import { event, LedgerHarness, runTs, type HttpAnswer } from './harness';
 
 const REBUILD_CLI = 'apps/audit-ledger/src/rebuild-cli.ts';
 
@@ -453,7 +460,7 @@ describe('audit ledger: projections, query API and rebuild against real Kafka an
     expect(full.stdout).toMatch(/rebuild #1 done: \d+ entries in [\d.]+ s \(\d+ entries\/s\)/);
     expect(await harness.projectionChecksums()).toEqual(live);
 
-    const run = spawnTs(REBUILD_CLI, ['--batch-size=1', '--concurrency=1'], env);
+    const run = startTsProcess(REBUILD_CLI, env, ['--batch-size=1', '--concurrency=1']);
     await waitForOutput(run, 'rebuild #2: projections emptied');
     expect(await run.kill('SIGINT')).toBe(130);
     expect(run.output()).toContain('run again to resume rebuild #2');

@@ -1,16 +1,9 @@
 import { deterministicId, Topics, type CairnEvent } from '@cairn/contracts';
 import { createKafka, ensureTopics, EventPublisher } from '@cairn/kafka';
 import { createPool, type Pool } from '@cairn/pg';
-import { startService, testEnvironment, uniqueName, waitFor, type RunningService } from '@cairn/testing';
+import { deleteGroups, startService, testEnvironment, uniqueName, waitFor, type RunningService } from '@cairn/testing';
 import { correlationEventId } from '../src/domain/ids';
-import {
-  CorrelationReader,
-  deleteGroups,
-  generationRecorded,
-  retrievalRecorded,
-  startGroupAtEnd,
-  type Correlated,
-} from './harness';
+import { CorrelationReader, generationRecorded, retrievalRecorded, startGroupAtEnd, type Correlated } from './harness';
 
 const WINDOW_MS = 2 * 60_000;
 const GRACE_MS = 10 * 60_000;

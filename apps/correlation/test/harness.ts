@@ -3,7 +3,7 @@
 // of cairn.correlations.v1.
 import type { Consumer, Kafka } from 'kafkajs';
 import { createEvent, decodeEvent, deterministicId, Topics, type EventOf, type TopicName } from '@cairn/contracts';
-import { uniqueName, waitFor } from '@cairn/testing';
+import { deleteGroups, uniqueName, waitFor } from '@cairn/testing';
 
 export type Correlated = EventOf<'generation.correlated.v1'>;
 type RetrievalPayload = EventOf<'retrieval.recorded.v1'>['payload'];
@@ -70,16 +70,6 @@ export async function startGroupAtEnd(kafka: Kafka, groupId: string, topic: Topi
       partitions: offsets.map(({ partition, high }) => ({ partition, offset: high })),
     });
     return new Map(offsets.map(({ partition, high }) => [partition, BigInt(high)]));
-  } finally {
-    await admin.disconnect();
-  }
-}
-
-export async function deleteGroups(kafka: Kafka, groupIds: string[]): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    await admin.deleteGroups(groupIds);
   } finally {
     await admin.disconnect();
   }

@@ -78,3 +78,14 @@ export async function startGroupAtEnd(kafka: Kafka, groupId: string, topics: rea
     await admin.disconnect();
   }
 }
+
+/** Removes consumer groups a test created (they have no members left). */
+export async function deleteGroups(kafka: Kafka, groupIds: string[]): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await admin.deleteGroups(groupIds);
+  } finally {
+    await admin.disconnect();
+  }
+}

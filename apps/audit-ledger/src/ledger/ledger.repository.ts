@@ -143,16 +143,8 @@ export class LedgerRepository {
   /** A chain's rows from `from` to `to` (inclusive), in seq order, a page at a time. */
   rows(orgId: string, from: number, to: number): AsyncGenerator<StoredRow[]> {
     return inPages(from, to, ROW_PAGE, async (low, high) => {
-      const { rows } = await this.pool.query<{
-        seq: string;
-        event_id: string;
-        type: string;
-        occurred_at: string;
-        canonical: string;
-        prev_hash: string;
-        hash: string;
-      }>(
-        `SELECT seq, event_id, type, occurred_at, canonical, prev_hash, hash FROM ledger.entries
+      const { rows } = await this.pool.query<EntryRecord>(
+        `SELECT ${ENTRY_COLUMNS} FROM ledger.entries
          WHERE org_id = $1 AND seq BETWEEN $2 AND $3 ORDER BY seq`,
         [orgId, low, high],
       );
@@ -162,16 +154,8 @@ export class LedgerRepository {
 
   /** The rows at these seqs, in seq order (missing ones are left out). */
   async rowsAt(orgId: string, seqs: readonly number[]): Promise<StoredRow[]> {
-    const { rows } = await this.pool.query<{
-      seq: string;
-      event_id: string;
-      type: string;
-      occurred_at: string;
-      canonical: string;
-      prev_hash: string;
-      hash: string;
-    }>(
-      `SELECT seq, event_id, type, occurred_at, canonical, prev_hash, hash FROM ledger.entries
+    const { rows } = await this.pool.query<EntryRecord>(
+      `SELECT ${ENTRY_COLUMNS} FROM ledger.entries
        WHERE org_id = $1 AND seq = ANY($2::bigint[]) ORDER BY seq`,
       [orgId, seqs],
     );
@@ -206,7 +190,8 @@ const HASHED_PAGE = 10_000;
 /** Pages in flight: Postgres reads the next one (on another core) while the caller checks this one. */
 const PAGES_AHEAD = 2;
 
-function toStoredRow(row: {
+/** A `ledger.entries` row as selected with ENTRY_COLUMNS (bigint as text). */
+export interface EntryRecord {
   seq: string;
   event_id: string;
   type: string;
@@ -214,7 +199,11 @@ function toStoredRow(row: {
   canonical: string;
   prev_hash: string;
   hash: string;
-}): StoredRow {
+}
+
+export const ENTRY_COLUMNS = 'seq, event_id, type, occurred_at, canonical, prev_hash, hash';
+
+export function toStoredRow(row: EntryRecord): StoredRow {
   return {
     seq: Number(row.seq),
     eventId: row.event_id,
