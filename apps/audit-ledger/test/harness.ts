@@ -20,7 +20,7 @@ import {
   type RunningService,
 } from '@cairn/testing';
 import type { StoredRow } from '../src/domain/chain-verification';
-import { ENTRY_COLUMNS, toStoredRow, type EntryRecord } from '../src/ledger/ledger.repository';
+import { ENTRY_COLUMNS, toStoredRow, type EntryRecord } from '../src/ledger/entry-record';
 import { PROJECTION_TABLES } from '../src/migrations';
 
 /**

@@ -4,6 +4,7 @@ import type { Pool, PoolClient } from '@cairn/pg';
 import { PG_POOL } from '@cairn/service-kit';
 import { chainStart, type StoredEntry } from '../domain/chain-append';
 import type { HashedRow, StoredRow } from '../domain/chain-verification';
+import { ENTRY_COLUMNS, toStoredRow, type EntryRecord } from './entry-record';
 
 /** Channel the writer notifies on commit, so the projector need not wait for its next poll. */
 export const APPENDED_CHANNEL = 'ledger_appended';
@@ -189,31 +190,6 @@ const ROW_PAGE = 2_000;
 const HASHED_PAGE = 10_000;
 /** Pages in flight: Postgres reads the next one (on another core) while the caller checks this one. */
 const PAGES_AHEAD = 2;
-
-/** A `ledger.entries` row as selected with ENTRY_COLUMNS (bigint as text). */
-export interface EntryRecord {
-  seq: string;
-  event_id: string;
-  type: string;
-  occurred_at: string;
-  canonical: string;
-  prev_hash: string;
-  hash: string;
-}
-
-export const ENTRY_COLUMNS = 'seq, event_id, type, occurred_at, canonical, prev_hash, hash';
-
-export function toStoredRow(row: EntryRecord): StoredRow {
-  return {
-    seq: Number(row.seq),
-    eventId: row.event_id,
-    type: row.type,
-    occurredAt: row.occurred_at,
-    canonical: row.canonical,
-    prevHash: row.prev_hash,
-    hash: row.hash,
-  };
-}
 
 /**
  * Reads [from, to] as consecutive seq ranges of `size`, up to PAGES_AHEAD at once, and yields them in
