@@ -4,6 +4,7 @@ import type { LedgerConfig } from './config';
 import { LedgerModule } from './ledger/ledger.module';
 import { LEDGER_SCHEMA, ledgerMigrations } from './migrations';
 import { ProjectionsModule } from './projections/projections.module';
+import { PublicationModule } from './publication/publication.module';
 import { QueryModule } from './query/query.module';
 import { VerificationModule } from './verification/verification.module';
 
@@ -21,6 +22,7 @@ export class AppModule {
         LedgerModule,
         VerificationModule,
         ProjectionsModule,
+        PublicationModule,
         QueryModule,
       ],
     };

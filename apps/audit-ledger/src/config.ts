@@ -48,6 +48,32 @@ export class LedgerConfig extends ServiceConfig {
   @Max(32)
   PROJECTOR_CONCURRENCY: number = 2;
 
+  /** Runs the publisher (committed entries → `cairn.ledger.v1`) in this process. */
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'PUBLISHER_ENABLED must be true or false' })
+  PUBLISHER_ENABLED: boolean = true;
+
+  /** How often the publisher compares chain heads with its progress (it is also woken by NOTIFY). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(10)
+  @Max(60_000)
+  PUBLISHER_POLL_MS: number = 100;
+
+  /** Ledger entries published per transaction. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(20_000)
+  PUBLISHER_BATCH_SIZE: number = 1_000;
+
+  /** Organizations published at once. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(32)
+  PUBLISHER_CONCURRENCY: number = 4;
+
   /** Entries whose stored text `GET /v1/audit/verify?mode=stored` re-canonicalizes, chosen at random. */
   @Type(() => Number)
   @IsInt()

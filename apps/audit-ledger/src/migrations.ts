@@ -169,5 +169,22 @@ const projectionTables: Migration = {
     );`,
 };
 
+/**
+ * `cairn.ledger.v1` is published after the append commits, from the entries themselves (they are the
+ * outbox): `publication` holds how far each chain is published. `correlation_id` keeps the source
+ * event's correlation id for the published copy; it is not part of the hashed entry.
+ */
+const publication: Migration = {
+  id: '004-ledger-publication',
+  sql: `
+    ALTER TABLE ledger.entries ADD COLUMN correlation_id text;
+    CREATE TABLE ledger.publication (
+      org_id text PRIMARY KEY,
+      published_seq bigint NOT NULL CHECK (published_seq >= 0)
+    );
+    -- Chains appended before this migration were published by the writer, inside its transactions.
+    INSERT INTO ledger.publication (org_id, published_seq) SELECT org_id, seq FROM ledger.heads;`,
+};
+
 /** The ledger's and the projections' tables (the service adds the access copy's, the infrastructure the offsets'). */
-export const ledgerMigrations: Migration[] = [ledgerTables, projectionTables];
+export const ledgerMigrations: Migration[] = [ledgerTables, projectionTables, publication];

@@ -9,6 +9,7 @@ import {
   metricSample,
   TopicReader,
   uniqueName,
+  waitFor,
   waitForKey,
   type TestOrganization,
 } from '@cairn/testing';
@@ -114,6 +115,44 @@ describe('audit ledger: the chain against real Kafka and Postgres', () => {
       });
     }
     expect(bySeq.size).toBe(4);
+  });
+
+  it('publishes from the committed entries: a writer without the publisher appends, the publisher catches up', async () => {
+    const orgId = uniqueName('outbox');
+    watched.add(orgId);
+    const correlated = { ...spanEvent(orgId, 'b'), correlationId: 'corr-outbox' };
+    const events = [spanEvent(orgId, 'a'), correlated, spanEvent(orgId, 'c')];
+    await harness.stop();
+    await harness.start({ PUBLISHER_ENABLED: 'false' });
+    try {
+      await harness.publish(...events);
+      await harness.waitForChainLength(orgId, 3);
+      // The entries were acknowledged by Kafka before their commit when the writer published them itself.
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      expect(ledgerTopic.events.filter((e) => e.orgId === orgId)).toEqual([]);
+    } finally {
+      await harness.stop();
+      await harness.start();
+    }
+
+    const published = (await ledgerTopic.waitForCount(
+      3,
+      (e) => e.orgId === orgId,
+      SERVICE_WAIT_MS,
+    )) as EventOf<'ledger.appended.v1'>[];
+    const rows = await harness.entries(orgId);
+    expect(published.map((e) => e.payload.seq)).toEqual([1, 2, 3]); // in chain order, each once
+    expect(published.map((e) => e.payload.hash)).toEqual(rows.map((row) => row.hash));
+    const ofCorrelated = published.find((e) => e.causationId === correlated.id);
+    expect(ofCorrelated?.correlationId).toBe('corr-outbox');
+    expect(ofCorrelated?.payload.payload).toEqual(correlated.payload);
+    await waitFor('the publication progress to reach the head', async () => {
+      const { rows: progress } = await harness.pool.query<{ published_seq: string }>(
+        'SELECT published_seq FROM ledger.publication WHERE org_id = $1',
+        [orgId],
+      );
+      return Number(progress[0]?.published_seq) === 3;
+    });
   });
 
   it('keeps two interleaved organizations in separate gapless chains, each topic in its order', async () => {

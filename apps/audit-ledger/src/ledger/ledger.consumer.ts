@@ -5,16 +5,16 @@ import type { ChainHead, JsonValue } from '@cairn/ledger';
 import { Infrastructure, Metrics, SERVICE_CONFIG } from '@cairn/service-kit';
 import type { LedgerConfig } from '../config';
 import { appendEntries, withoutRepeats, type AppendCandidate } from '../domain/chain-append';
-import { ledgerAppendedEvent } from '../domain/ledger-appended';
 import { collectHeads } from './head-gauge';
 import { LedgerRepository, type OrgEntry } from './ledger.repository';
 
 /**
  * The ledger writer: every event on every domain topic becomes one entry of its organization's chain.
  * A batch (up to 1,000 events of one topic-partition) is appended in the transaction that stores its
- * offsets: heads locked, repeats skipped, entries inserted with one statement, heads advanced, and each
- * entry queued on `cairn.ledger.v1` (published before the commit). An event that can never be hashed is
- * dead-lettered on its own; the rest of the batch is appended.
+ * offsets: heads locked, repeats skipped, entries inserted with one statement, heads advanced. Nothing
+ * is published here: the head locks are held only for Postgres work, and `LedgerPublisher` puts the
+ * committed entries on `cairn.ledger.v1`. An event that can never be hashed is dead-lettered on its own;
+ * the rest of the batch is appended.
  */
 @Injectable()
 export class LedgerConsumer {
@@ -64,8 +64,7 @@ export class LedgerConsumer {
       const result = appendEntries(orgId, heads.get(orgId) ?? null, fresh);
       for (const { source, reason } of result.refused) context.deadLetter(source, reason);
       for (const { entry, source } of result.appended) {
-        appended.push({ orgId, entry });
-        context.publish(ledgerAppendedEvent(orgId, entry, source.event, context.now));
+        appended.push({ orgId, entry, correlationId: source.event.correlationId ?? null });
       }
       if (result.appended.length > 0 && result.head !== null) advanced.set(orgId, result.head);
     }

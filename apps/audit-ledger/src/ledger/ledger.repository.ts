@@ -12,6 +12,8 @@ export const APPENDED_CHANNEL = 'ledger_appended';
 export interface OrgEntry {
   orgId: string;
   entry: StoredEntry;
+  /** The source event's, for the entry's public copy on `cairn.ledger.v1`. */
+  correlationId: string | null;
 }
 
 export interface OrgHeadSeq {
@@ -87,11 +89,11 @@ export class LedgerRepository {
     // A text holding a line feed would shift every later one onto the wrong row: refuse, never guess.
     if (lines !== rows.length) throw new Error('a canonical entry holds a line feed');
     await client.query(
-      `INSERT INTO ledger.entries (org_id, seq, event_id, type, occurred_at, canonical, prev_hash, hash)
-       SELECT e.org_id, e.seq, e.event_id, e.type, e.occurred_at, c.canonical, e.prev_hash, e.hash
-       FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
-         WITH ORDINALITY AS e(org_id, seq, event_id, type, occurred_at, prev_hash, hash, n)
-       JOIN string_to_table($8::text, E'\\n') WITH ORDINALITY AS c(canonical, n) USING (n)`,
+      `INSERT INTO ledger.entries (org_id, seq, event_id, type, occurred_at, canonical, prev_hash, hash, correlation_id)
+       SELECT e.org_id, e.seq, e.event_id, e.type, e.occurred_at, c.canonical, e.prev_hash, e.hash, e.correlation_id
+       FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
+         WITH ORDINALITY AS e(org_id, seq, event_id, type, occurred_at, prev_hash, hash, correlation_id, n)
+       JOIN string_to_table($9::text, E'\\n') WITH ORDINALITY AS c(canonical, n) USING (n)`,
       [
         rows.map(({ orgId }) => orgId),
         rows.map(({ entry }) => entry.seq),
@@ -100,12 +102,13 @@ export class LedgerRepository {
         rows.map(({ entry }) => entry.occurredAt),
         rows.map(({ entry }) => entry.prevHash),
         rows.map(({ entry }) => entry.hash),
+        rows.map(({ correlationId }) => correlationId),
         canonicals,
       ],
     );
   }
 
-  /** Moves the locked heads on, and wakes the projector once the transaction commits. */
+  /** Moves the locked heads on, and wakes the projector and the publisher once the transaction commits. */
   async advanceHeads(client: PoolClient, heads: ReadonlyMap<string, ChainHead>): Promise<void> {
     const orgIds = [...heads.keys()];
     await client.query(

@@ -1,0 +1,53 @@
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Infrastructure, JsonLogger, Metrics, SERVICE_CONFIG } from '@cairn/service-kit';
+import type { LedgerConfig } from '../config';
+import { FollowLoop } from '../ledger/follow-loop';
+import { LedgerPublisher } from './ledger-publisher';
+import { PublicationRepository } from './publication.repository';
+
+/** Keeps `cairn.ledger.v1` up to the ledger: the publisher runs in a follow loop (on NOTIFY, and polling). */
+@Injectable()
+export class PublicationService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly publisher: LedgerPublisher;
+  private readonly loop: FollowLoop;
+
+  constructor(
+    repository: PublicationRepository,
+    infrastructure: Infrastructure,
+    @Inject(SERVICE_CONFIG) private readonly config: LedgerConfig,
+    metrics: Metrics,
+  ) {
+    const logger = new JsonLogger('audit-ledger', config.LOG_LEVEL);
+    metrics.gauge(
+      'cairn_ledger_publication_lag_entries',
+      'Ledger entries not yet published on cairn.ledger.v1, over every organization',
+      [],
+      async (gauge) => {
+        const { ledger, published } = await repository.totals().catch(() => ({ ledger: NaN, published: NaN }));
+        gauge.set(ledger - published); // NaN while Postgres cannot answer
+      },
+    );
+    this.publisher = new LedgerPublisher(repository.pool, repository, infrastructure.publisher, {
+      batchSize: config.PUBLISHER_BATCH_SIZE,
+      concurrency: config.PUBLISHER_CONCURRENCY,
+      onError: (orgId, error) => logger.write('warn', 'publication failed', [], { orgId, error: String(error) }),
+    });
+    this.loop = new FollowLoop({
+      pool: repository.pool,
+      pollMs: config.PUBLISHER_POLL_MS,
+      ready: () => infrastructure.isInitialized,
+      round: () => this.publisher.catchUp(),
+      name: 'publisher',
+      logger,
+    });
+  }
+
+  onApplicationBootstrap(): void {
+    if (this.config.PUBLISHER_ENABLED) this.loop.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.publisher.stop();
+    await this.loop.stop();
+  }
+}
