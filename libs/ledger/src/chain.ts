@@ -74,6 +74,21 @@ export function entryHash(prevHash: string, entry: LedgerEntry): string {
  * A test pins it to `canonicalize()` of the same object.
  */
 export function canonicalEntry(entry: LedgerEntry): string {
+  assertSeq(entry.seq);
+  return withSeq(canonicalEntryParts(entry), entry.seq);
+}
+
+/** An entry's canonical text on either side of its seq: everything but the seq, canonicalized. */
+export interface CanonicalParts {
+  beforeSeq: string;
+  afterSeq: string;
+}
+
+/**
+ * The canonical text of an entry that has no seq yet, in two parts: the costly work (the payload's JCS)
+ * can be done before the chain assigns the seq, and `withSeq` is then a concatenation.
+ */
+export function canonicalEntryParts(entry: NewLedgerEntry): CanonicalParts {
   assertEntryShape(entry);
   let payload: string;
   try {
@@ -82,27 +97,33 @@ export function canonicalEntry(entry: LedgerEntry): string {
     if (error instanceof JcsError) throw new JcsError(error.problem, error.path.replace('$', '$.payload'));
     throw error;
   }
-  return (
-    '{"eventId":' +
-    canonicalize(entry.eventId) +
-    ',"occurredAt":' +
-    canonicalize(entry.occurredAt) +
-    ',"payload":' +
-    payload +
-    ',"seq":' +
-    String(entry.seq) +
-    ',"type":' +
-    canonicalize(entry.type) +
-    '}'
-  );
+  return {
+    beforeSeq:
+      '{"eventId":' +
+      canonicalize(entry.eventId) +
+      ',"occurredAt":' +
+      canonicalize(entry.occurredAt) +
+      ',"payload":' +
+      payload +
+      ',"seq":',
+    afterSeq: ',"type":' + canonicalize(entry.type) + '}',
+  };
+}
+
+/** The canonical text of the entry at `seq` (a positive safe integer: JCS writes it as its digits). */
+export function withSeq(parts: CanonicalParts, seq: number): string {
+  return parts.beforeSeq + String(seq) + parts.afterSeq;
 }
 
 const STRING_MEMBERS = ['eventId', 'type', 'occurredAt'] as const;
 
-function assertEntryShape(entry: LedgerEntry): void {
-  if (!Number.isSafeInteger(entry.seq) || entry.seq < 1) {
-    throw new InvalidEntryError(`seq must be a positive integer, got ${String(entry.seq)}`);
+function assertSeq(seq: number): void {
+  if (!Number.isSafeInteger(seq) || seq < 1) {
+    throw new InvalidEntryError(`seq must be a positive integer, got ${String(seq)}`);
   }
+}
+
+function assertEntryShape(entry: NewLedgerEntry): void {
   for (const member of STRING_MEMBERS) {
     if (typeof entry[member] !== 'string') throw new InvalidEntryError(`${member} must be a string`);
   }

@@ -1,6 +1,7 @@
 export { canonicalize, JcsError, type JsonArray, type JsonObject, type JsonPrimitive, type JsonValue } from './jcs';
 export {
   canonicalEntry,
+  canonicalEntryParts,
   chainEntries,
   ChainVerifier,
   entryHash,
@@ -8,6 +9,8 @@ export {
   InvalidEntryError,
   isSha256Hex,
   verifyChain,
+  withSeq,
+  type CanonicalParts,
   type ChainedEntry,
   type ChainHead,
   type ChainVerifierOptions,

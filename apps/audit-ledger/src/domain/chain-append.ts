@@ -1,9 +1,11 @@
 import { hash } from 'node:crypto';
 import {
-  canonicalEntry,
+  canonicalEntryParts,
   genesisHash,
   InvalidEntryError,
   JcsError,
+  withSeq,
+  type CanonicalParts,
   type ChainHead,
   type NewLedgerEntry,
 } from '@cairn/ledger';
@@ -59,31 +61,53 @@ export function withoutRepeats<TSource>(
   });
 }
 
+/** A candidate whose canonical text is ready but for its seq. */
+export interface PreparedCandidate<TSource> {
+  entry: NewLedgerEntry;
+  parts: CanonicalParts;
+  source: TSource;
+}
+
+export interface PreparedCandidates<TSource> {
+  prepared: PreparedCandidate<TSource>[];
+  /** Candidates that can never be hashed or stored, with why; they take no seq. */
+  refused: AppendResult<TSource>['refused'];
+}
+
 /**
- * Chains candidates after `head` (null: the chain is empty) in order. A candidate that cannot be
- * canonicalized (a lone surrogate, a number JSON.parse turned into Infinity, nesting past the JCS limit)
- * or stored (U+0000 in its event id, which a Postgres text column cannot hold) is refused and takes no
- * seq, so the chain stays gapless.
+ * Canonicalizes candidates before the chain's head is known (outside its lock: this is the costly part).
+ * A candidate that cannot be canonicalized (a lone surrogate, a number JSON.parse turned into Infinity,
+ * nesting past the JCS limit) or stored (U+0000 in its event id, which a Postgres text column cannot
+ * hold) is refused.
  */
-export function appendEntries<TSource>(
-  orgId: string,
-  head: ChainHead | null,
+export function prepareCandidates<TSource>(
   candidates: readonly AppendCandidate<TSource>[],
-): AppendResult<TSource> {
-  let last = chainStart(orgId, head);
-  const appended: AppendResult<TSource>['appended'] = [];
+): PreparedCandidates<TSource> {
+  const prepared: PreparedCandidate<TSource>[] = [];
   const refused: AppendResult<TSource>['refused'] = [];
   for (const { entry, source } of candidates) {
-    const seq = last.seq + 1;
-    let canonical: string;
     try {
       if (entry.eventId.includes('\u0000')) throw new InvalidEntryError('eventId contains U+0000');
-      canonical = canonicalEntry({ seq, ...entry });
+      prepared.push({ entry, parts: canonicalEntryParts(entry), source });
     } catch (error) {
       if (!(error instanceof JcsError || error instanceof InvalidEntryError)) throw error;
       refused.push({ source, reason: `cannot be recorded in the audit ledger: ${error.message}` });
-      continue;
     }
+  }
+  return { prepared, refused };
+}
+
+/** Chains prepared candidates after `head` (null: the chain is empty) in order: seqs, texts, hashes. */
+export function chainPrepared<TSource>(
+  orgId: string,
+  head: ChainHead | null,
+  prepared: readonly PreparedCandidate<TSource>[],
+): Pick<AppendResult<TSource>, 'appended' | 'head'> {
+  let last = chainStart(orgId, head);
+  const appended: AppendResult<TSource>['appended'] = [];
+  for (const { entry, parts, source } of prepared) {
+    const seq = last.seq + 1;
+    const canonical = withSeq(parts, seq);
     const stored: StoredEntry = {
       seq,
       eventId: entry.eventId,
@@ -96,5 +120,18 @@ export function appendEntries<TSource>(
     appended.push({ entry: stored, source });
     last = { seq, hash: stored.hash };
   }
-  return { appended, refused, head: last.seq === 0 ? null : last };
+  return { appended, head: last.seq === 0 ? null : last };
+}
+
+/**
+ * Chains candidates after `head` (null: the chain is empty) in order; refused candidates (see
+ * `prepareCandidates`) take no seq, so the chain stays gapless.
+ */
+export function appendEntries<TSource>(
+  orgId: string,
+  head: ChainHead | null,
+  candidates: readonly AppendCandidate<TSource>[],
+): AppendResult<TSource> {
+  const { prepared, refused } = prepareCandidates(candidates);
+  return { ...chainPrepared(orgId, head, prepared), refused };
 }

@@ -4,14 +4,21 @@ import type { BatchContext, ConsumedEvent } from '@cairn/kafka';
 import type { ChainHead, JsonValue } from '@cairn/ledger';
 import { Infrastructure, Metrics, SERVICE_CONFIG } from '@cairn/service-kit';
 import type { LedgerConfig } from '../config';
-import { appendEntries, withoutRepeats, type AppendCandidate } from '../domain/chain-append';
+import {
+  chainPrepared,
+  prepareCandidates,
+  withoutRepeats,
+  type AppendCandidate,
+  type PreparedCandidate,
+} from '../domain/chain-append';
 import { collectHeads } from './head-gauge';
 import { LedgerRepository, type OrgEntry } from './ledger.repository';
 
 /**
  * The ledger writer: every event on every domain topic becomes one entry of its organization's chain.
  * A batch (up to 1,000 events of one topic-partition) is appended in the transaction that stores its
- * offsets: heads locked, repeats skipped, entries inserted with one statement, heads advanced. Nothing
+ * offsets: repeats skipped and texts canonicalized, then heads locked, entries chained, inserted and
+ * heads advanced with one statement. Nothing
  * is published here: the head locks are held only for Postgres work, and `LedgerPublisher` puts the
  * committed entries on `cairn.ledger.v1`. An event that can never be hashed is dead-lettered on its own;
  * the rest of the batch is appended.
@@ -51,25 +58,30 @@ export class LedgerConsumer {
       candidates.push({ entry: { eventId: id, type, occurredAt, payload: payload as JsonValue }, source: consumed });
     }
 
-    const heads = await this.ledger.lockHeads(client, [...byOrg.keys()]);
+    // Before the heads are locked (held until the commit, while other partitions of these organizations
+    // wait): which events the chains hold already, and the canonical texts, the costly part. A repeat
+    // appended meanwhile by another transaction would fail the unique event id, and the batch be retried.
     const present = await this.ledger.presentEventIds(
       client,
       events.map(({ event }) => ({ orgId: event.orgId, eventId: event.id })),
     );
+    const preparedByOrg = new Map<string, PreparedCandidate<ConsumedEvent>[]>();
+    for (const [orgId, candidates] of byOrg) {
+      const { prepared, refused } = prepareCandidates(withoutRepeats(candidates, present.get(orgId) ?? new Set()));
+      for (const { source, reason } of refused) context.deadLetter(source, reason);
+      preparedByOrg.set(orgId, prepared);
+    }
 
+    const heads = await this.ledger.lockHeads(client, [...byOrg.keys()]);
     const appended: OrgEntry[] = [];
     const advanced = new Map<string, ChainHead>();
-    for (const [orgId, candidates] of byOrg) {
-      const fresh = withoutRepeats(candidates, present.get(orgId) ?? new Set());
-      const result = appendEntries(orgId, heads.get(orgId) ?? null, fresh);
-      for (const { source, reason } of result.refused) context.deadLetter(source, reason);
+    for (const [orgId, prepared] of preparedByOrg) {
+      const result = chainPrepared(orgId, heads.get(orgId) ?? null, prepared);
       for (const { entry, source } of result.appended) {
         appended.push({ orgId, entry, correlationId: source.event.correlationId ?? null });
       }
       if (result.appended.length > 0 && result.head !== null) advanced.set(orgId, result.head);
     }
-    if (appended.length === 0) return;
-    await this.ledger.insertEntries(client, appended);
-    await this.ledger.advanceHeads(client, advanced);
+    if (appended.length > 0) await this.ledger.appendEntries(client, appended, advanced);
   }
 }
