@@ -9,8 +9,9 @@
  * a dedicated cluster instead) and appended into a database of its own on the stack's Postgres, dropped
  * at the end. Phases, each timed on its own:
  *
- *   append   the service (projector off) consumes every event already on the topics: entries/s from
- *            readiness until the last chain head is committed
+ *   append   the service (projector off, publisher on) consumes every event already on the topics:
+ *            entries/s from readiness until the last chain head is committed, and until the last entry
+ *            is published on cairn.ledger.v1
  *   verify   GET /v1/audit/verify?mode=stored for every chain, then mode=full (ChainVerifier) for a few
  *   rebuild  the rebuild command projects every entry from scratch (service stopped)
  */
@@ -230,6 +231,13 @@ async function ledgerTotal(pool: Pool): Promise<number> {
   return Number(rows[0]?.total ?? 0);
 }
 
+async function publishedTotal(pool: Pool): Promise<number> {
+  const { rows } = await pool.query<{ total: string }>(
+    'SELECT coalesce(sum(published_seq), 0) AS total FROM ledger.publication',
+  );
+  return Number(rows[0]?.total ?? 0);
+}
+
 async function verifyAll(service: RunningService, keys: Map<string, string>, mode: 'stored' | 'full', orgs: string[]) {
   let entries = 0;
   const started = Date.now();
@@ -290,6 +298,9 @@ async function main(): Promise<void> {
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     const appendMs = Date.now() - appendStarted;
+    // The publisher (same process, default configuration) puts the committed entries on cairn.ledger.v1.
+    while ((await publishedTotal(pool)) < total) await new Promise((resolve) => setTimeout(resolve, 200));
+    const publishedMs = Date.now() - appendStarted;
     const { rows: size } = await pool.query<{ bytes: string; span: string }>(
       `SELECT avg(octet_length(canonical))::int AS bytes,
               extract(epoch FROM max(appended_at) - min(appended_at)) AS span FROM ledger.entries`,
@@ -322,6 +333,9 @@ async function main(): Promise<void> {
     );
     log(
       `  append from topics        ${fmt(perSecond(total, appendMs))} entries/s  (${(appendMs / 1000).toFixed(1)} s from readiness; first to last commit ${Number(size[0]!.span).toFixed(1)} s)`,
+    );
+    log(
+      `  appended and published    ${fmt(perSecond(total, publishedMs))} entries/s  (${(publishedMs / 1000).toFixed(1)} s from readiness until the last entry was on cairn.ledger.v1)`,
     );
     log(
       `  verify, stored text       ${fmt(perSecond(stored.entries, stored.ms))} entries/s  (${fmt(stored.entries)} entries, ${ORGS} chains, 1,000 re-canonicalized per chain)`,
