@@ -18,7 +18,13 @@ export class AppModule {
       module: AppModule,
       imports: [
         InfrastructureModule.forRoot(
-          { name: 'ingest-gateway', schema: 'gateway', migrations: [accessCopyMigration, ...gatewayMigrations] },
+          {
+            name: 'ingest-gateway',
+            schema: 'gateway',
+            migrations: [accessCopyMigration, ...gatewayMigrations],
+            // Request handling saturates the main thread; Kafka encoding goes to a second core.
+            publishFromThread: true,
+          },
           config,
         ),
         AccessModule.forRoot(),

@@ -53,6 +53,46 @@ export function generationEvent(overrides: Record<string, unknown> = {}) {
   };
 }
 
+const big = (bytes: number) => 'x'.repeat(bytes);
+
+/** One bad input per field rule: [what is wrong, overrides of a valid event, the field the 400 names]. */
+export const badRetrievals: [string, Record<string, unknown>, string][] = [
+  ['clientEventId missing', { clientEventId: undefined }, 'clientEventId'],
+  ['clientEventId over 128 chars', { clientEventId: big(129) }, 'clientEventId'],
+  ['collectionId not a uuid', { collectionId: 'not-a-uuid' }, 'collectionId'],
+  ['query missing', { query: undefined }, 'query'],
+  ['query with two forms', { query: { text: 'a', hash: 'b' } }, 'query'],
+  ['result without id', { results: [{ score: 1 }], kReturned: 1 }, 'results[0].id'],
+  ['result score not a number', { results: [{ id: 'a', score: 'high' }], kReturned: 1 }, 'results[0].score'],
+  [
+    'content over 16 KB',
+    { results: [{ id: 'a', score: 1, content: big(16 * 1024 + 1) }], kReturned: 1 },
+    'results[0].content',
+  ],
+  [
+    'more than 200 results',
+    { results: Array.from({ length: 201 }, (_, i) => ({ id: `v${i}`, score: 1 })), kReturned: 201 },
+    'results',
+  ],
+  ['kReturned not results.length', { kReturned: 3 }, 'kReturned'],
+  ['negative latency', { latencyMs: -1 }, 'latencyMs'],
+  ['fractional latency', { latencyMs: 1.5 }, 'latencyMs'],
+  ['timestamp without zone', { timestamp: '2026-04-18T14:22:17' }, 'timestamp'],
+  ['timestamp not a date', { timestamp: 'yesterday' }, 'timestamp'],
+  ['sdk.lang unknown', { sdk: { lang: 'go', version: '1' } }, 'sdk.lang'],
+  ['sdk missing', { sdk: undefined }, 'sdk'],
+  ['parentQueryId over 128 chars', { parentQueryId: big(129) }, 'parentQueryId'],
+  ['an unknown field', { surprise: true }, 'surprise'],
+];
+
+export const badGenerations: [string, Record<string, unknown>, string][] = [
+  ['output text over 32,000 chars', { output: { text: big(32_001) } }, 'output.text'],
+  ['output not an object', { output: 'text' }, 'output'],
+  ['latency over 600,000 ms', { latencyMs: 600_001 }, 'latencyMs'],
+  ['runId over 128 chars', { runId: big(129) }, 'runId'],
+  ['promptTokens negative', { promptTokens: -5 }, 'promptTokens'],
+];
+
 export async function post(url: string, key: string | undefined, body: unknown, headers: Record<string, string> = {}) {
   const response = await fetch(url, {
     method: 'POST',

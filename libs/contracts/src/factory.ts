@@ -11,11 +11,15 @@ export interface NewEvent<TType extends EventType> {
   causationId?: string;
 }
 
-/** Builds an envelope, stamping `recordedAt` with the injected clock. */
+/**
+ * Builds an envelope, stamping `recordedAt` with the injected clock. Absent ids are left out
+ * rather than deleted: `delete` turns the object into a slow dictionary for the validator and
+ * JSON.stringify that every published event goes through.
+ */
 export function createEvent<TType extends EventType>(input: NewEvent<TType>, now: Date = new Date()): EventOf<TType> {
-  const event = { ...input, recordedAt: now.toISOString() };
-  if (event.correlationId === undefined) delete event.correlationId;
-  if (event.causationId === undefined) delete event.causationId;
+  const event: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(input)) if (value !== undefined) event[key] = value;
+  event.recordedAt = now.toISOString();
   return event as unknown as EventOf<TType>;
 }
 

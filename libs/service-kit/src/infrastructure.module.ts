@@ -20,6 +20,7 @@ import { KAFKA, PG_POOL, SERVICE_CONFIG, SERVICE_OPTIONS } from './tokens';
 @Module({})
 export class InfrastructureModule {
   static forRoot(options: ServiceOptions, config: ServiceConfig): DynamicModule {
+    const connection = { brokers: parseBrokers(config.KAFKA_BROKERS), clientId: `cairn-${options.name}` };
     return {
       module: InfrastructureModule,
       global: true,
@@ -33,16 +34,15 @@ export class InfrastructureModule {
           useFactory: () =>
             createPool(config.DATABASE_URL, { applicationName: `cairn-${options.name}`, max: config.PG_POOL_SIZE }),
         },
-        {
-          provide: KAFKA,
-          useFactory: () =>
-            createKafka({ brokers: parseBrokers(config.KAFKA_BROKERS), clientId: `cairn-${options.name}` }),
-        },
+        { provide: KAFKA, useFactory: () => createKafka(connection) },
         { provide: Metrics, useFactory: () => new Metrics(options.name) },
         {
           provide: EventPublisher,
           useFactory: (kafka: Kafka, metrics: Metrics) =>
-            new EventPublisher(kafka, { observer: metrics.publisherObserver() }),
+            new EventPublisher(kafka, {
+              observer: metrics.publisherObserver(),
+              ...(options.publishFromThread ? { sendFromThread: connection } : {}),
+            }),
           inject: [KAFKA, Metrics],
         },
         Infrastructure,

@@ -27,6 +27,8 @@ export interface ServiceOptions {
   /** The Postgres schema the service owns. */
   schema: string;
   migrations?: readonly Migration[];
+  /** Encode and send to Kafka from a worker thread (see `PublisherOptions.sendFromThread`). */
+  publishFromThread?: boolean;
 }
 
 export type ConsumerDefinition = Omit<BatchConsumerOptions, 'kafka' | 'pool' | 'publisher' | 'schema'>;

@@ -1,3 +1,5 @@
+// class-transformer's @Type reads design-time metadata when the class is declared.
+import 'reflect-metadata';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -16,7 +18,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { AreRetrievedVectors, IsIsoTimestampWithZone, IsPlainObject, IsUuidShaped, MaxUtf8Bytes } from './validation';
+import { AreRetrievedVectors, IsIsoTimestampWithZone, IsPlainObject, IsUuidShaped, MaxUtf8Bytes } from './constraints';
 
 // Field rules of Buzo's ingest API (vendor-notes.md and seeds/buzo-generation-traces.txt).
 
@@ -58,7 +60,7 @@ export class QueryDto {
   embedding?: number[];
 }
 
-/** One retrieved vector; validated by `AreRetrievedVectors` (see validation.ts for why not a nested DTO). */
+/** One retrieved vector; validated by `AreRetrievedVectors` (see constraints.ts for why not a nested DTO). */
 export interface ResultDto {
   id: string;
   score: number;
