@@ -15,7 +15,13 @@ export class AppModule {
       module: AppModule,
       imports: [
         InfrastructureModule.forRoot(
-          { name: 'audit-ledger', schema: LEDGER_SCHEMA, migrations: [accessCopyMigration, ...ledgerMigrations] },
+          {
+            name: 'audit-ledger',
+            schema: LEDGER_SCHEMA,
+            migrations: [accessCopyMigration, ...ledgerMigrations],
+            // Appending saturates the main thread; publishing cairn.ledger.v1 goes to a second core.
+            publishFromThread: true,
+          },
           config,
         ),
         AccessModule.forRoot(),
