@@ -69,7 +69,7 @@ describe('VectorCache', () => {
   });
 
   it('tells apart texts whose sampled keys collide, and bounds how many share a key', () => {
-    // 640 characters are sampled every 10th: texts that differ at position 5 share a key.
+    // 640 characters are sampled every 20th: texts that differ at position 5 share a key.
     const base = 'x'.repeat(640);
     const variants = 'abcdefg'.split('').map((letter) => `${base.slice(0, 5)}${letter}${base.slice(6)}`);
     expect(new Set(variants.map(sampleKey)).size).toBe(1);
