@@ -4,6 +4,8 @@ import { matchCitations, vectorCacheStats } from './index';
 describe('matchCitations when its vocabulary starts afresh', () => {
   it('drops cached vectors, whose word ids belonged to the old vocabulary', () => {
     const chunk = 'alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima';
+    // Cached from its second sighting.
+    expect(matchCitations(chunk, [{ id: 'chunk', content: chunk }])).toHaveLength(1);
     expect(matchCitations(chunk, [{ id: 'chunk', content: chunk }])).toHaveLength(1);
     expect(vectorCacheStats().entries).toBe(1);
     // Past the vocabulary's bound of 2^20 words; the next call starts a fresh one.

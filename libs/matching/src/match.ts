@@ -1,9 +1,9 @@
 import { ngramOptions, resolveMatcherConfig, termSpace, verbatimOptions, type MatcherConfig } from './config';
 import { NgramIndex } from './ngram';
 import { mergeSpans } from './spans';
-import { TokenizedText } from './tokenize';
+import { TokenizedText, type TokenSequence } from './tokenize';
 import type { Citation, CitationSpan, VectorInput } from './types';
-import { VectorCache, VectorTokens } from './vector-cache';
+import { VectorCache, VectorTokens, sampleKey } from './vector-cache';
 import { VerbatimIndex } from './verbatim';
 import { Vocabulary } from './vocabulary';
 
@@ -88,13 +88,16 @@ export function matchCitations(
   return citations;
 }
 
-/** The vector's tokens, from the cache when this text was seen before. */
-function tokensOf(content: string, stemming: boolean): VectorTokens {
-  const cached = vectorCache.get(content, stemming);
+/** The vector's tokens: from the cache when this text was cached before, else tokenized (and cached if admitted). */
+function tokensOf(content: string, stemming: boolean): TokenSequence {
+  const key = sampleKey(content);
+  const cached = vectorCache.get(key, content, stemming);
   if (cached) return cached;
-  const tokens = VectorTokens.of(vectorText.tokenize(content, vocabulary, stemming));
-  vectorCache.set(content, stemming, tokens);
-  return tokens;
+  const tokens = vectorText.tokenize(content, vocabulary, stemming);
+  if (!vectorCache.admits(key)) return tokens;
+  const copy = VectorTokens.of(tokens);
+  vectorCache.set(key, content, stemming, copy);
+  return copy;
 }
 
 /** Character spans of output token ranges [first, last] (inclusive), sorted and merged. */

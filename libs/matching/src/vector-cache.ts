@@ -12,6 +12,12 @@ const ENTRY_OVERHEAD_BYTES = 256;
 const MAX_CHAIN = 4;
 /** Code units of a text that its sampled key reads. */
 const KEY_SAMPLES = 32;
+/**
+ * The doorkeeper remembers the keys of texts seen once in a bitset of this many bits, and starts
+ * afresh after DOORKEEPER_MARKS of them, which keeps its false positives under ~12 %.
+ */
+const DOORKEEPER_BITS = 1 << 20;
+const DOORKEEPER_MARKS = 1 << 17;
 
 /** A vector's tokens copied out of the tokenizer's buffers, so they can outlive the next text. */
 export class VectorTokens implements TokenSequence {
@@ -23,12 +29,13 @@ export class VectorTokens implements TokenSequence {
   ) {}
 
   static of(text: TokenizedText): VectorTokens {
-    return new VectorTokens(
-      text.count,
-      text.words.slice(0, text.count),
-      text.contentCount,
-      text.contentTerms.slice(0, text.contentCount),
-    );
+    // One buffer for both arrays: a typed array's backing store costs far more to allocate and
+    // collect than the view over it.
+    const { count, contentCount } = text;
+    const buffer = new Int32Array(count + contentCount);
+    buffer.set(text.words.subarray(0, count));
+    buffer.set(text.contentTerms.subarray(0, contentCount), count);
+    return new VectorTokens(count, buffer.subarray(0, count), contentCount, buffer.subarray(count));
   }
 }
 
@@ -54,6 +61,10 @@ interface Entry {
  * characters by their length alone), then confirms each candidate with `===`. So a hit is exact whatever the key
  * collisions; at most MAX_CHAIN entries share a key, so collisions cannot make a lookup slow.
  *
+ * A text is cached from its second sighting on: a doorkeeper (a bitset of keys seen once, as in
+ * TinyLFU) turns the first away, so chunks retrieved only once — most of a long tail — cost
+ * neither a copy nor cache space, and do not push out the hot ones.
+ *
  * Bounded by estimated bytes (2 per UTF-16 code unit of text, 4 per token id, plus a fixed
  * overhead per entry), least recently used first out. Word ids are only valid with the vocabulary
  * that produced them: clear the cache whenever that vocabulary starts afresh.
@@ -64,6 +75,8 @@ export class VectorCache {
   private newest: Entry | undefined;
   private entryCount = 0;
   private usedBytes = 0;
+  private readonly doorkeeper = new Int32Array(DOORKEEPER_BITS >>> 5);
+  private doorkeeperMarks = 0;
   /** Lookups that found their text, and those that did not, since construction. */
   hits = 0;
   misses = 0;
@@ -94,9 +107,9 @@ export class VectorCache {
     this.evictTo(maxBytes);
   }
 
-  /** The cached tokens of `text` as tokenized with this `stemming`, marked as recently used. */
-  get(text: string, stemming: boolean): VectorTokens | undefined {
-    for (let entry = this.byKey.get(sampleKey(text)); entry; entry = entry.chained) {
+  /** The cached tokens of `text` (whose `sampleKey` is `key`) as tokenized with this `stemming`, marked as recently used. */
+  get(key: number, text: string, stemming: boolean): VectorTokens | undefined {
+    for (let entry = this.byKey.get(key); entry; entry = entry.chained) {
       if (entry.text === text && entry.stemming === stemming) {
         this.touch(entry);
         this.hits++;
@@ -107,12 +120,31 @@ export class VectorCache {
     return undefined;
   }
 
+  /**
+   * Whether a text that `get` did not find should be cached: true when its key was seen before
+   * (or shares the doorkeeper's bit with one that was); else remembers it and says no.
+   */
+  admits(key: number): boolean {
+    if (this.maxBytes === 0) return false;
+    const bit = Math.imul(key, 0x9e3779b1) >>> 12;
+    const word = bit >>> 5;
+    const flag = 1 << (bit & 31);
+    const seen = ((this.doorkeeper[word] ?? 0) & flag) !== 0;
+    if (seen) return true;
+    if (this.doorkeeperMarks === DOORKEEPER_MARKS) {
+      this.doorkeeper.fill(0);
+      this.doorkeeperMarks = 0;
+    }
+    this.doorkeeper[word] = (this.doorkeeper[word] ?? 0) | flag;
+    this.doorkeeperMarks++;
+    return false;
+  }
+
   /** Caches the tokens of a text that `get` did not find (one that would not fit is not cached). */
-  set(text: string, stemming: boolean, tokens: VectorTokens): void {
+  set(key: number, text: string, stemming: boolean, tokens: VectorTokens): void {
     const bytes = ENTRY_OVERHEAD_BYTES + 2 * text.length + 4 * (tokens.count + tokens.contentCount);
     if (bytes > this.maxBytes) return;
     this.evictTo(this.maxBytes - bytes);
-    const key = sampleKey(text);
     let head = this.byKey.get(key);
     let chainLength = 0;
     for (let entry = head; entry; entry = entry.chained) chainLength++;
