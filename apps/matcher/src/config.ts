@@ -18,6 +18,17 @@ export class MatcherServiceConfig extends ServiceConfig {
   @Max(1000)
   MATCHER_NGRAM_MIN_EVIDENCE?: number;
 
+  /**
+   * Memory for the cache of tokenized vectors (hot chunks skip re-tokenizing), in MiB; 0 turns it
+   * off. Unset: the library default (32 MiB). Changes speed only, never a citation.
+   */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(4096)
+  MATCHER_VECTOR_CACHE_MB?: number;
+
   matcherOverrides(): Partial<MatcherConfig> {
     return {
       ...(this.MATCHER_VERBATIM_MIN_TOKENS === undefined

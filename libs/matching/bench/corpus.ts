@@ -111,3 +111,94 @@ export function typicalGeneration(
   output += deck.textOfLength(Math.max(0, outputLength - output.length));
   return { output: output.slice(0, outputLength), vectors };
 }
+
+/** A retrievable chunk of a fixed corpus, with the sentences (by index, in order) it is made of. */
+export interface Chunk {
+  readonly content: string;
+  readonly sentences: readonly number[];
+}
+
+/** `count` chunks of `length` characters, each of distinct sentences in random order (the last one cut). */
+export function chunkPool(sentences: readonly string[], count: number, length: number, random: () => number): Chunk[] {
+  return Array.from({ length: count }, () => {
+    const used: number[] = [];
+    let content = '';
+    for (const index of shuffled(
+      sentences.map((_, index) => index),
+      random,
+    )) {
+      if (content.length >= length) break;
+      content += `${sentences[index] ?? ''} `;
+      used.push(index);
+    }
+    return { content: content.slice(0, length), sentences: used };
+  });
+}
+
+/** Draws ranks 0 … n−1 with probability ∝ 1 / (rank + 1)^exponent. */
+export function zipfSampler(n: number, exponent: number, random: () => number): () => number {
+  const cumulative = new Float64Array(n);
+  let sum = 0;
+  for (let rank = 0; rank < n; rank++) cumulative[rank] = sum += 1 / (rank + 1) ** exponent;
+  return () => {
+    const target = random() * sum;
+    let low = 0;
+    let high = n - 1;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if ((cumulative[middle] ?? 0) < target) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  };
+}
+
+/**
+ * A typical generation whose 10 chunks come from a fixed pool by popularity (`draw` gives a
+ * chunk's index), as retrieval over a real corpus serves its hot chunks again and again. As in
+ * `typicalGeneration`, the answer reuses two whole sentences of each of 1–2 chunks and fills the
+ * rest with other sentences; chunks of a pool overlap, so the reused sentences are ones no other
+ * chunk of the generation holds, and the filler is sentences of none of them.
+ */
+export function hotCorpusGeneration(
+  sentences: readonly string[],
+  pool: readonly Chunk[],
+  draw: () => number,
+  random: () => number,
+  { outputLength = 1500, vectorCount = 10 } = {},
+): Generation {
+  const picked = new Set<number>();
+  while (picked.size < vectorCount) picked.add(draw());
+  const chunks = [...picked].map((index) => pool[index] ?? { content: '', sentences: [] });
+  const holders = new Map<number, number>();
+  for (const chunk of chunks) for (const index of chunk.sentences) holders.set(index, (holders.get(index) ?? 0) + 1);
+  let output = '';
+  for (const chunk of chunks.slice(0, 1 + Math.floor(random() * 2))) {
+    // Not the first sentence, nor the last (cut) one.
+    const own = chunk.sentences.slice(1, -1).filter((index) => holders.get(index) === 1);
+    output += own
+      .slice(0, 2)
+      .map((index) => `${sentences[index] ?? ''} `)
+      .join('');
+  }
+  for (const index of shuffled(
+    sentences.map((_, index) => index).filter((index) => !holders.has(index)),
+    random,
+  )) {
+    if (output.length >= outputLength) break;
+    output += `${sentences[index] ?? ''} `;
+  }
+  return {
+    output: output.slice(0, outputLength),
+    vectors: [...picked].map((index, order) => ({ id: `c${index}`, content: chunks[order]?.content ?? '' })),
+  };
+}
+
+function shuffled<T>(items: readonly T[], random: () => number): T[] {
+  const order = [...items];
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [order[i], order[j]] = [order[j] as T, order[i] as T];
+  }
+  return order;
+}

@@ -1,17 +1,43 @@
 import { ngramOptions, resolveMatcherConfig, termSpace, verbatimOptions, type MatcherConfig } from './config';
 import { NgramIndex } from './ngram';
 import { mergeSpans } from './spans';
-import { TokenizedText } from './tokenize';
+import { TokenizedText, type TokenSequence } from './tokenize';
 import type { Citation, CitationSpan, VectorInput } from './types';
+import { VectorCache, VectorTokens, sampleKey } from './vector-cache';
 import { VerbatimIndex } from './verbatim';
 import { Vocabulary } from './vocabulary';
 
 // Working memory reused across calls (matching is synchronous, so calls never interleave).
 const vocabulary = new Vocabulary();
 const outputTokens = new TokenizedText();
-const vectorTokens = new TokenizedText();
+const vectorText = new TokenizedText();
+const vectorCache = new VectorCache();
 const verbatimIndex = new VerbatimIndex();
 const ngramIndex = new NgramIndex();
+
+/**
+ * Bounds the memory of the cache of tokenized vectors, in estimated bytes (default
+ * DEFAULT_VECTOR_CACHE_BYTES, 32 MiB; 0 turns it off). Results are the same at any bound.
+ */
+export function setVectorCacheBytes(maxBytes: number): void {
+  vectorCache.resize(maxBytes);
+}
+
+export interface VectorCacheStats {
+  readonly entries: number;
+  /** Estimated bytes held, and the bound. */
+  readonly bytes: number;
+  readonly maxBytes: number;
+  /** Vector lookups since the process started that found their text, and those that did not. */
+  readonly hits: number;
+  readonly misses: number;
+}
+
+/** How the cache of tokenized vectors is doing (for metrics and the benchmark). */
+export function vectorCacheStats(): VectorCacheStats {
+  const { size, bytes, limit, hits, misses } = vectorCache;
+  return { entries: size, bytes, maxBytes: limit, hits, misses };
+}
 
 /**
  * Decides which vectors the output used. Returns at most one citation per vector id, in the
@@ -28,7 +54,8 @@ export function matchCitations(
 ): Citation[] {
   const settings = resolveMatcherConfig(config);
   assertInput(output, vectors);
-  vocabulary.trim();
+  // Cached word ids belong to the vocabulary: a fresh vocabulary voids them.
+  if (vocabulary.trim()) vectorCache.clear();
   outputTokens.tokenize(output, vocabulary, settings.stemming);
   if (outputTokens.count === 0) return [];
   const verbatim = verbatimIndex.index(outputTokens, vocabulary, verbatimOptions(settings));
@@ -39,7 +66,7 @@ export function matchCitations(
     if (seen.has(vector.id)) continue;
     seen.add(vector.id);
     if (vector.content.length === 0) continue;
-    vectorTokens.tokenize(vector.content, vocabulary, settings.stemming);
+    const vectorTokens = tokensOf(vector.content, settings.stemming);
     const copied = verbatim.match(vectorTokens);
     if (copied) {
       citations.push({
@@ -59,6 +86,18 @@ export function matchCitations(
     }
   }
   return citations;
+}
+
+/** The vector's tokens: from the cache when this text was cached before, else tokenized (and cached if admitted). */
+function tokensOf(content: string, stemming: boolean): TokenSequence {
+  const key = sampleKey(content);
+  const cached = vectorCache.get(key, content, stemming);
+  if (cached) return cached;
+  const tokens = vectorText.tokenize(content, vocabulary, stemming);
+  if (!vectorCache.admits(key)) return tokens;
+  const copy = VectorTokens.of(tokens);
+  vectorCache.set(key, content, stemming, copy);
+  return copy;
 }
 
 /** Character spans of output token ranges [first, last] (inclusive), sorted and merged. */

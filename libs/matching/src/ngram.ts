@@ -1,5 +1,5 @@
 import { mergeSeeds, slideWindow, type Passage } from './passages';
-import type { TokenizedText } from './tokenize';
+import type { TokenizedText, TokenSequence } from './tokenize';
 
 export interface NgramOptions {
   readonly size: number;
@@ -213,7 +213,7 @@ export class NgramIndex {
   }
 
   /** Scores one vector against the indexed output; undefined when the evidence stays below the cut-off. */
-  score(vector: TokenizedText, termSpace: number): NgramMatch | undefined {
+  score(vector: TokenSequence, termSpace: number): NgramMatch | undefined {
     const output = this.output;
     if (!output || this.entryCount === 0 || vector.contentCount < this.options.size) return undefined;
     const matchedCount = this.collectMatches(vector);
@@ -264,7 +264,7 @@ export class NgramIndex {
   }
 
   /** Marks the output n-grams that occur in the vector; returns how many. */
-  private collectMatches(vector: TokenizedText): number {
+  private collectMatches(vector: TokenSequence): number {
     this.stamp++;
     const stamp = this.stamp;
     const entryStamp = this.entryStamp;
@@ -309,7 +309,7 @@ export class NgramIndex {
   }
 
   private weigh(
-    vector: TokenizedText,
+    vector: TokenSequence,
     matchedCount: number,
     termSpace: number,
     outputCount: number,
@@ -360,7 +360,7 @@ export class NgramIndex {
     return { evidence: best, passages: mergeSeeds(seeds, covered, span) };
   }
 
-  private countTerms(vector: TokenizedText, termSpace: number): Int32Array {
+  private countTerms(vector: TokenSequence, termSpace: number): Int32Array {
     ensureTermSpace(termSpace);
     const counts = terms.counts;
     const vectorTerms = vector.contentTerms;
@@ -371,7 +371,7 @@ export class NgramIndex {
     return counts;
   }
 
-  private uncountTerms(vector: TokenizedText, counts: Int32Array): void {
+  private uncountTerms(vector: TokenSequence, counts: Int32Array): void {
     const vectorTerms = vector.contentTerms;
     for (let j = 0; j < vector.contentCount; j++) counts[vectorTerms[j] ?? 0] = 0;
   }
@@ -380,7 +380,7 @@ export class NgramIndex {
    * Calls `visit` for every n-gram of the text's content terms: `size` terms in order, each at
    * most `span` positions after the previous one, no two consecutive terms equal.
    */
-  private forEachNgram(text: TokenizedText, visit: (first: number, last: number, hash: number) => void): void {
+  private forEachNgram(text: TokenSequence, visit: (first: number, last: number, hash: number) => void): void {
     const { size, span } = this.options;
     const terms = text.contentTerms;
     const count = text.contentCount;

@@ -4,6 +4,18 @@ import type { Vocabulary } from './vocabulary';
 /** For every byte value: 1 for ASCII letters and digits, whose folded form is `byte | 0x20`; else 0. */
 const ASCII_WORD_BYTE = Uint8Array.from({ length: 256 }, (_, byte) => ((ASCII_FOLD[byte] ?? -1) >= 0 ? 1 : 0));
 
+/** What the tiers read of a vector's tokens (a `TokenizedText`, or a `VectorTokens` copy of one). */
+export interface TokenSequence {
+  /** Number of tokens. */
+  readonly count: number;
+  /** Word id of each token. */
+  readonly words: Int32Array;
+  /** Number of content tokens. */
+  readonly contentCount: number;
+  /** Stem id (or word id without stemming) of each content token. */
+  readonly contentTerms: Int32Array;
+}
+
 /**
  * A text cut into normalized word tokens (see normalize.ts), each interned as a number, with the
  * original UTF-16 range it came from. Content words are also listed on their own, as stems (or
@@ -12,7 +24,7 @@ const ASCII_WORD_BYTE = Uint8Array.from({ length: 256 }, (_, byte) => ((ASCII_FO
  * Buffers are reused from one text to the next, so a TokenizedText is only valid until its next
  * `tokenize` call.
  */
-export class TokenizedText {
+export class TokenizedText implements TokenSequence {
   /** Number of tokens. */
   count = 0;
   /** Word id of each token. */

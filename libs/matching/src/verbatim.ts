@@ -1,4 +1,4 @@
-import type { TokenizedText } from './tokenize';
+import type { TokenizedText, TokenSequence } from './tokenize';
 import type { Vocabulary } from './vocabulary';
 
 export interface VerbatimOptions {
@@ -86,7 +86,7 @@ export class VerbatimIndex {
   }
 
   /** Tier 1 for one vector; undefined when no qualifying run is shared. */
-  match(vector: TokenizedText): VerbatimMatch | undefined {
+  match(vector: TokenSequence): VerbatimMatch | undefined {
     const output = this.output;
     const vocabulary = this.vocabulary;
     if (!output || !vocabulary || !this.sharesRun(output, vector)) return undefined;
@@ -130,7 +130,7 @@ export class VerbatimIndex {
   }
 
   /** Whether the texts share a run of at least minTokens tokens (content not considered). */
-  private sharesRun(output: TokenizedText, vector: TokenizedText): boolean {
+  private sharesRun(output: TokenizedText, vector: TokenSequence): boolean {
     const m = this.options.minTokens;
     if (output.count < m || vector.count < m) return false;
     const out = output.words;
@@ -171,7 +171,7 @@ export class VerbatimIndex {
  */
 function coveredStretches(
   windows: Int32Array,
-  text: TokenizedText,
+  text: TokenSequence,
   m: number,
   set: WindowSet,
   setWords: Int32Array,

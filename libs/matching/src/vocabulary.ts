@@ -54,9 +54,9 @@ export class Vocabulary {
     return this.stemIndex.size;
   }
 
-  /** Between calls: start afresh once the vocabulary has grown past its bound. */
-  trim(): void {
-    if (this.size <= this.maxEntries && this.poolLength <= this.maxEntries * 16) return;
+  /** Between calls: start afresh once the vocabulary has grown past its bound. True when it did (old ids are void). */
+  trim(): boolean {
+    if (this.size <= this.maxEntries && this.poolLength <= this.maxEntries * 16) return false;
     this.slots = new Int32Array(INITIAL_SLOTS * SLOT);
     this.offsets = new Int32Array(INITIAL_ENTRIES);
     this.lengths = new Int32Array(INITIAL_ENTRIES);
@@ -66,6 +66,7 @@ export class Vocabulary {
     this.poolLength = 0;
     this.stemIndex.clear();
     this.size = 0;
+    return true;
   }
 
   /** Id of the word in `chars[0 … length)`; interns it if new. */

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Topics } from '@cairn/contracts';
+import { setVectorCacheBytes } from '@cairn/matching';
 import type { ConsumedEvent, BatchContext } from '@cairn/kafka';
 import { Infrastructure, JsonLogger, SERVICE_CONFIG } from '@cairn/service-kit';
 import type { MatcherServiceConfig } from '../config';
@@ -17,6 +18,7 @@ export class MatcherConsumer {
   ) {
     this.logger = new JsonLogger('matcher', config.LOG_LEVEL);
     this.version = effectiveMatcherVersion(config.matcherOverrides());
+    if (config.MATCHER_VECTOR_CACHE_MB !== undefined) setVectorCacheBytes(config.MATCHER_VECTOR_CACHE_MB * 1024 * 1024);
     this.logger.log(`matching as ${this.version}`);
     infrastructure.registerConsumer({
       groupId: 'matcher',
