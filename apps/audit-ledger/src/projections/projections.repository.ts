@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { withTransaction, type Pool, type PoolClient } from '@cairn/pg';
 import { PG_POOL } from '@cairn/service-kit';
 import type { ProjectionBatch } from '../domain/projection';
+import { laggingOrganizations, PROJECTION_PROGRESS, progressTotals } from '../ledger/chain-progress';
 import { PROJECTION_TABLES } from '../migrations';
 
 interface Column<TRow> {
@@ -62,14 +63,9 @@ export interface RebuildRecord {
 export class ProjectionsRepository {
   constructor(@Inject(PG_POOL) readonly pool: Pool) {}
 
-  /** Organizations whose chain is ahead of their projection: one cheap join over the heads. */
-  async laggingOrganizations(limit: number): Promise<string[]> {
-    const { rows } = await this.pool.query<{ org_id: string }>(
-      `SELECT h.org_id FROM ledger.heads h LEFT JOIN projections.progress p USING (org_id)
-       WHERE h.seq > coalesce(p.projected_seq, 0) ORDER BY h.org_id LIMIT $1`,
-      [limit],
-    );
-    return rows.map((row) => row.org_id);
+  /** Organizations whose chain is ahead of their projection. */
+  laggingOrganizations(limit: number): Promise<string[]> {
+    return laggingOrganizations(this.pool, PROJECTION_PROGRESS, limit);
   }
 
   /**
@@ -236,11 +232,8 @@ export class ProjectionsRepository {
 
   /** Entries in the ledger and entries projected, over every organization. */
   async totals(): Promise<{ ledger: number; projected: number }> {
-    const { rows } = await this.pool.query<{ ledger: string; projected: string }>(
-      `SELECT (SELECT coalesce(sum(seq), 0) FROM ledger.heads) AS ledger,
-              (SELECT coalesce(sum(projected_seq), 0) FROM projections.progress) AS projected`,
-    );
-    return { ledger: Number(rows[0]?.ledger ?? 0), projected: Number(rows[0]?.projected ?? 0) };
+    const { ledger, done } = await progressTotals(this.pool, PROJECTION_PROGRESS);
+    return { ledger, projected: done };
   }
 
   async unfinishedRebuild(): Promise<RebuildRecord | undefined> {

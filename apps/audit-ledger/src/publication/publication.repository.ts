@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Pool, PoolClient } from '@cairn/pg';
 import { PG_POOL } from '@cairn/service-kit';
 import type { PublishableRow } from '../domain/ledger-appended';
+import { laggingOrganizations, progressTotals, PUBLICATION_PROGRESS } from '../ledger/chain-progress';
 import { ENTRY_COLUMNS, toStoredRow, type EntryRecord } from '../ledger/entry-record';
 
 export interface ClaimedEntries {
@@ -16,13 +17,8 @@ export class PublicationRepository {
   constructor(@Inject(PG_POOL) readonly pool: Pool) {}
 
   /** Organizations whose chain is ahead of what is published. */
-  async laggingOrganizations(limit: number): Promise<string[]> {
-    const { rows } = await this.pool.query<{ org_id: string }>(
-      `SELECT h.org_id FROM ledger.heads h LEFT JOIN ledger.publication p USING (org_id)
-       WHERE h.seq > coalesce(p.published_seq, 0) ORDER BY h.org_id LIMIT $1`,
-      [limit],
-    );
-    return rows.map((row) => row.org_id);
+  laggingOrganizations(limit: number): Promise<string[]> {
+    return laggingOrganizations(this.pool, PUBLICATION_PROGRESS, limit);
   }
 
   /**
@@ -64,10 +60,7 @@ export class PublicationRepository {
 
   /** Entries in the ledger and entries published, over every organization. */
   async totals(): Promise<{ ledger: number; published: number }> {
-    const { rows } = await this.pool.query<{ ledger: string; published: string }>(
-      `SELECT (SELECT coalesce(sum(seq), 0) FROM ledger.heads) AS ledger,
-              (SELECT coalesce(sum(published_seq), 0) FROM ledger.publication) AS published`,
-    );
-    return { ledger: Number(rows[0]?.ledger ?? 0), published: Number(rows[0]?.published ?? 0) };
+    const { ledger, done } = await progressTotals(this.pool, PUBLICATION_PROGRESS);
+    return { ledger, published: done };
   }
 }
