@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { withTransaction, type Pool, type PoolClient } from '@cairn/pg';
 import { PG_POOL } from '@cairn/service-kit';
 import type { ProjectionBatch } from '../domain/projection';
-import { laggingOrganizations, PROJECTION_PROGRESS, progressTotals } from '../ledger/chain-progress';
+import { claimEntries, laggingOrganizations, PROJECTION_PROGRESS, progressTotals } from '../ledger/chain-progress';
 import { PROJECTION_TABLES } from '../migrations';
 
 interface Column<TRow> {
@@ -68,33 +68,21 @@ export class ProjectionsRepository {
     return laggingOrganizations(this.pool, PROJECTION_PROGRESS, limit);
   }
 
-  /**
-   * Locks the organization's progress for this transaction and reads the entries after it, in one round
-   * trip; undefined when another projector (a replica, or the rebuild command) holds it.
-   */
+  /** Claims the organization's projection progress and reads the entries after it (see `claimEntries`). */
   async claimBatch(client: PoolClient, orgId: string, limit: number): Promise<ClaimedBatch | undefined> {
-    const { rows } = await client.query<{ projected_seq: string; seq: string | null; canonical: string | null }>(
-      `WITH claimed AS (SELECT projected_seq FROM projections.progress WHERE org_id = $1 FOR UPDATE SKIP LOCKED)
-       SELECT c.projected_seq, e.seq, e.canonical FROM claimed c LEFT JOIN LATERAL (
-         SELECT seq, canonical FROM ledger.entries WHERE org_id = $1 AND seq > c.projected_seq ORDER BY seq LIMIT $2
-       ) e ON true ORDER BY e.seq`,
-      [orgId, limit],
+    const claimed = await claimEntries<{ seq: string; canonical: string }>(
+      client,
+      PROJECTION_PROGRESS,
+      orgId,
+      'seq, canonical',
+      limit,
     );
-    if (rows.length === 0) {
-      // No progress yet, or another projector holds it: a row this transaction inserts is its own.
-      const inserted = await client.query(
-        `INSERT INTO projections.progress (org_id, projected_seq) VALUES ($1, 0) ON CONFLICT (org_id) DO NOTHING
-         RETURNING projected_seq`,
-        [orgId],
-      );
-      return inserted.rowCount === 1 ? this.claimBatch(client, orgId, limit) : undefined;
-    }
-    return {
-      projectedSeq: Number(rows[0]!.projected_seq),
-      entries: rows.flatMap((row) =>
-        row.seq === null || row.canonical === null ? [] : [{ seq: Number(row.seq), canonical: row.canonical }],
-      ),
-    };
+    return (
+      claimed && {
+        projectedSeq: claimed.progressSeq,
+        entries: claimed.records.map((record) => ({ seq: Number(record.seq), canonical: record.canonical })),
+      }
+    );
   }
 
   /**

@@ -1,6 +1,7 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { Infrastructure, JsonLogger, Metrics, SERVICE_CONFIG } from '@cairn/service-kit';
 import type { LedgerConfig } from '../config';
+import { PROJECTION_PROGRESS, progressLagGauge } from '../ledger/chain-progress';
 import { FollowLoop } from '../ledger/follow-loop';
 import { ProjectionsRepository } from './projections.repository';
 import { Projector } from './projector';
@@ -18,14 +19,12 @@ export class ProjectionsService implements OnApplicationBootstrap, BeforeApplica
     metrics: Metrics,
   ) {
     const logger = new JsonLogger('audit-ledger', config.LOG_LEVEL);
-    metrics.gauge(
+    progressLagGauge(
+      metrics,
+      repository.pool,
+      PROJECTION_PROGRESS,
       'cairn_ledger_projection_lag_entries',
       'Ledger entries not yet in the projections, over every organization',
-      [],
-      async (gauge) => {
-        const { ledger, projected } = await repository.totals().catch(() => ({ ledger: NaN, projected: NaN }));
-        gauge.set(ledger - projected); // NaN while Postgres cannot answer
-      },
     );
     this.projector = new Projector(repository.pool, repository, {
       batchSize: config.PROJECTOR_BATCH_SIZE,

@@ -1,6 +1,7 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { Infrastructure, JsonLogger, Metrics, SERVICE_CONFIG } from '@cairn/service-kit';
 import type { LedgerConfig } from '../config';
+import { PUBLICATION_PROGRESS, progressLagGauge } from '../ledger/chain-progress';
 import { FollowLoop } from '../ledger/follow-loop';
 import { LedgerPublisher } from './ledger-publisher';
 import { PublicationRepository } from './publication.repository';
@@ -18,14 +19,12 @@ export class PublicationService implements OnApplicationBootstrap, BeforeApplica
     metrics: Metrics,
   ) {
     const logger = new JsonLogger('audit-ledger', config.LOG_LEVEL);
-    metrics.gauge(
+    progressLagGauge(
+      metrics,
+      repository.pool,
+      PUBLICATION_PROGRESS,
       'cairn_ledger_publication_lag_entries',
       'Ledger entries not yet published on cairn.ledger.v1, over every organization',
-      [],
-      async (gauge) => {
-        const { ledger, published } = await repository.totals().catch(() => ({ ledger: NaN, published: NaN }));
-        gauge.set(ledger - published); // NaN while Postgres cannot answer
-      },
     );
     this.publisher = new LedgerPublisher(repository.pool, repository, infrastructure.publisher, {
       batchSize: config.PUBLISHER_BATCH_SIZE,
