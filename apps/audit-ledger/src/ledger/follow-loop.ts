@@ -1,5 +1,6 @@
 import type { Pool, PoolClient } from '@cairn/pg';
 import type { JsonLogger } from '@cairn/service-kit';
+import type { ChainFollower } from './chain-follower';
 import { APPENDED_CHANNEL } from './ledger.repository';
 
 export interface FollowLoopOptions {
@@ -8,15 +9,15 @@ export interface FollowLoopOptions {
   pollMs: number;
   /** False until the tables exist (the infrastructure runs the migrations). */
   ready: () => boolean;
-  /** One round of work: brings the follower up to the chains' heads. */
-  round: () => Promise<unknown>;
+  /** Brought up to the chains' heads at every round. */
+  follower: ChainFollower;
   /** What the loop is for, in its log lines. */
   name: string;
   logger: JsonLogger;
 }
 
 /**
- * Runs a follower's round whenever the ledger writer NOTIFYs a commit, and at least every `pollMs`
+ * Runs a chain follower whenever the ledger writer NOTIFYs a commit, and at least every `pollMs`
  * (a cheap query when nothing lags), so a missed notification or a lost listening connection only
  * delays it by one poll.
  */
@@ -33,20 +34,21 @@ export class FollowLoop {
     this.loop ??= this.run();
   }
 
-  /** Wakes the loop and waits for its round in flight; the caller stops the follower's work first. */
+  /** Stops the follower after its batches in flight, and waits for the round. */
   async stop(): Promise<void> {
+    this.options.follower.stop();
     this.stopping = true;
     this.wake?.();
     await this.loop;
   }
 
   private async run(): Promise<void> {
-    const { ready, round, pollMs, logger, name } = this.options;
+    const { ready, follower, pollMs, logger, name } = this.options;
     while (!this.stopping) {
       try {
         if (ready()) {
           await this.listen();
-          await round();
+          await follower.catchUp();
         }
       } catch (error) {
         logger.write('warn', `${name} waiting for Postgres`, [], { error: String(error) });

@@ -9,7 +9,6 @@ import { Projector } from './projector';
 /** Keeps the read models up to the ledger: the projector runs in a follow loop (on NOTIFY, and polling). */
 @Injectable()
 export class ProjectionsService implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly projector: Projector;
   private readonly loop: FollowLoop;
 
   constructor(
@@ -26,7 +25,7 @@ export class ProjectionsService implements OnApplicationBootstrap, BeforeApplica
       'cairn_ledger_projection_lag_entries',
       'Ledger entries not yet in the projections, over every organization',
     );
-    this.projector = new Projector(repository.pool, repository, {
+    const projector = new Projector(repository.pool, repository, {
       batchSize: config.PROJECTOR_BATCH_SIZE,
       concurrency: config.PROJECTOR_CONCURRENCY,
       onError: (orgId, error) => logger.write('warn', 'projection failed', [], { orgId, error: String(error) }),
@@ -35,7 +34,7 @@ export class ProjectionsService implements OnApplicationBootstrap, BeforeApplica
       pool: repository.pool,
       pollMs: config.PROJECTOR_POLL_MS,
       ready: () => infrastructure.isInitialized,
-      round: () => this.projector.catchUp(),
+      follower: projector,
       name: 'projector',
       logger,
     });
@@ -46,7 +45,6 @@ export class ProjectionsService implements OnApplicationBootstrap, BeforeApplica
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    this.projector.stop();
     await this.loop.stop();
   }
 }

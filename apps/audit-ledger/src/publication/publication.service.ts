@@ -9,7 +9,6 @@ import { PublicationRepository } from './publication.repository';
 /** Keeps `cairn.ledger.v1` up to the ledger: the publisher runs in a follow loop (on NOTIFY, and polling). */
 @Injectable()
 export class PublicationService implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly publisher: LedgerPublisher;
   private readonly loop: FollowLoop;
 
   constructor(
@@ -26,7 +25,7 @@ export class PublicationService implements OnApplicationBootstrap, BeforeApplica
       'cairn_ledger_publication_lag_entries',
       'Ledger entries not yet published on cairn.ledger.v1, over every organization',
     );
-    this.publisher = new LedgerPublisher(repository.pool, repository, infrastructure.publisher, {
+    const publisher = new LedgerPublisher(repository.pool, repository, infrastructure.publisher, {
       batchSize: config.PUBLISHER_BATCH_SIZE,
       concurrency: config.PUBLISHER_CONCURRENCY,
       onError: (orgId, error) => logger.write('warn', 'publication failed', [], { orgId, error: String(error) }),
@@ -35,7 +34,7 @@ export class PublicationService implements OnApplicationBootstrap, BeforeApplica
       pool: repository.pool,
       pollMs: config.PUBLISHER_POLL_MS,
       ready: () => infrastructure.isInitialized,
-      round: () => this.publisher.catchUp(),
+      follower: publisher,
       name: 'publisher',
       logger,
     });
@@ -46,7 +45,6 @@ export class PublicationService implements OnApplicationBootstrap, BeforeApplica
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    this.publisher.stop();
     await this.loop.stop();
   }
 }
