@@ -57,16 +57,29 @@ export async function ensureTopics(kafka: Kafka, options: TopicOptions = {}): Pr
 
 /**
  * A freshly created topic answers "not the leader" until every partition's leader is known to
- * the broker's metadata; producing before then fails. Wait for it (bounded), so callers can
- * publish as soon as `ensureTopics` returns.
+ * the broker's metadata, and for a moment longer until the leader has opened the partition's log
+ * (the metadata already names it; a ListOffsets still fails). Producing or reading offsets before
+ * then fails. Wait for both (bounded), so callers can publish as soon as `ensureTopics` returns.
  */
 async function waitForLeaders(admin: Admin, topics: readonly string[], timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const { topics: metadata } = await admin.fetchTopicMetadata({ topics: [...topics] });
-    const leaderless = metadata.flatMap((topic) => topic.partitions.filter((partition) => partition.leader < 0));
-    if (leaderless.length === 0) return;
-    if (Date.now() > deadline) throw new Error(`${leaderless.length} new partitions still have no leader`);
+    const notReady = await partitionsNotLed(admin, topics);
+    if (notReady === undefined) return;
+    if (Date.now() > deadline) throw new Error(`new partitions not ready after ${timeoutMs} ms: ${notReady}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Why the topics' partitions cannot be used yet, or undefined when every one has a serving leader. */
+async function partitionsNotLed(admin: Admin, topics: readonly string[]): Promise<string | undefined> {
+  const { topics: metadata } = await admin.fetchTopicMetadata({ topics: [...topics] });
+  const leaderless = metadata.flatMap((topic) => topic.partitions.filter((partition) => partition.leader < 0));
+  if (leaderless.length > 0) return `${leaderless.length} have no leader`;
+  try {
+    for (const topic of topics) await admin.fetchTopicOffsets(topic);
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
   }
 }
