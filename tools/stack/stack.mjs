@@ -429,6 +429,8 @@ async function startLocalPostgres(log, maintenanceUrl) {
       // Five services with connection pools plus parallel test workers.
       ['-c', 'max_connections=300'],
       ['-c', 'shared_buffers=256MB'],
+      // Per-statement timings for whoever looks into a slow run: CREATE EXTENSION pg_stat_statements.
+      ['-c', 'shared_preload_libraries=pg_stat_statements'],
       // fsync and synchronous_commit keep their default (on): acknowledged writes survive a crash here too.
     ].flat(),
     { logFile: pgPaths.serverLog, ...postgresOwner() },
