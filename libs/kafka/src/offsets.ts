@@ -27,17 +27,26 @@ export interface PartitionRef {
 /**
  * Locks the partition's row for this transaction and returns the next offset to apply. The lock
  * makes a consumer that lost its partition in a rebalance wait, then skip what the new owner did.
+ * The row exists after a partition's first batch, so one round trip usually does; the statements
+ * are named (prepared once per connection) because every batch of every consumer runs them.
  */
 export async function lockNextOffset(client: PoolClient, schema: string, ref: PartitionRef): Promise<bigint | null> {
-  await client.query(
-    `INSERT INTO ${schema}.consumer_offsets (group_id, topic, partition, next_offset) VALUES ($1, $2, $3, -1)
-     ON CONFLICT DO NOTHING`,
-    [ref.groupId, ref.topic, ref.partition],
-  );
-  const { rows } = await client.query<{ next_offset: string }>(
-    `SELECT next_offset FROM ${schema}.consumer_offsets WHERE group_id = $1 AND topic = $2 AND partition = $3 FOR UPDATE`,
-    [ref.groupId, ref.topic, ref.partition],
-  );
+  const values = [ref.groupId, ref.topic, ref.partition];
+  const lock = () =>
+    client.query<{ next_offset: string }>({
+      name: `${schema}.lock-next-offset`,
+      text: `SELECT next_offset FROM ${schema}.consumer_offsets WHERE group_id = $1 AND topic = $2 AND partition = $3 FOR UPDATE`,
+      values,
+    });
+  let { rows } = await lock();
+  if (rows.length === 0) {
+    await client.query(
+      `INSERT INTO ${schema}.consumer_offsets (group_id, topic, partition, next_offset) VALUES ($1, $2, $3, -1)
+       ON CONFLICT DO NOTHING`,
+      values,
+    );
+    ({ rows } = await lock());
+  }
   const next = BigInt(rows[0]?.next_offset ?? '-1');
   return next < 0n ? null : next;
 }
@@ -48,11 +57,12 @@ export async function storeNextOffset(
   ref: PartitionRef,
   nextOffset: bigint,
 ): Promise<void> {
-  await client.query(
-    `UPDATE ${schema}.consumer_offsets SET next_offset = $4, updated_at = now()
+  await client.query({
+    name: `${schema}.store-next-offset`,
+    text: `UPDATE ${schema}.consumer_offsets SET next_offset = $4, updated_at = now()
      WHERE group_id = $1 AND topic = $2 AND partition = $3`,
-    [ref.groupId, ref.topic, ref.partition, nextOffset.toString()],
-  );
+    values: [ref.groupId, ref.topic, ref.partition, nextOffset.toString()],
+  });
 }
 
 export async function readNextOffsets(
