@@ -177,10 +177,15 @@ export class QueryRepository {
   ): Promise<EntryRecord<'citation.detected.v1'>[]> {
     if (generationEventIds.length === 0) return [];
     const { rows } = await this.pool.query<EntryRow>(
+      // One index lookup per generation, fenced like entryOf: with `generation_event_id = ANY(…)`, a
+      // new organization's citations were read through the primary key, all of them, and filtered.
       `SELECT e.seq, e.canonical FROM (
-         SELECT DISTINCT ON (generation_event_id, collection_id, vector_id) org_id, seq
-         FROM projections.citations WHERE org_id = $1 AND generation_event_id = ANY($2::text[])
-         ORDER BY generation_event_id, collection_id, vector_id, seq DESC
+         SELECT DISTINCT ON (c.generation_event_id, c.collection_id, c.vector_id) c.org_id, c.seq
+         FROM unnest($2::text[]) AS generation(event_id) CROSS JOIN LATERAL (
+           SELECT org_id, seq, generation_event_id, collection_id, vector_id FROM projections.citations
+           WHERE org_id = $1 AND generation_event_id = generation.event_id OFFSET 0
+         ) c
+         ORDER BY c.generation_event_id, c.collection_id, c.vector_id, c.seq DESC
        ) latest ${entryOf('latest')}
        ORDER BY e.seq`,
       [orgId, generationEventIds],
