@@ -316,7 +316,10 @@ export class CorrelationRepository {
 
   /**
    * Deletes up to `limit` rows of `table` that are older than their partition's clock minus
-   * `retentionMs`, in a statement of its own: short, row-level locks only, never a table lock.
+   * `retentionMs`, oldest first, in a statement of its own: short, row-level locks only, never a table
+   * lock. The `ORDER BY` is what keeps the planner on the (partition, time) index: with `LIMIT` alone it
+   * expected to meet expired rows early in a sequential scan, and when a partition had none it read the
+   * whole table, twelve times (2.2 s of a core per purge of a 475,000-row table, every 30 s).
    */
   async purge(table: PurgedTable, retentionMs: number, limit: number): Promise<number> {
     const { key, time } = PURGE_SHAPE[table];
@@ -326,6 +329,7 @@ export class CorrelationRepository {
          CROSS JOIN LATERAL (
            SELECT ${key.join(', ')} FROM ${S}.${table}
            WHERE partition = p.partition AND ${time} < p.clock - $1::double precision * interval '1 millisecond'
+           ORDER BY ${time}
            LIMIT $2
          ) t
          LIMIT $2
